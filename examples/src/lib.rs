@@ -1,0 +1,1 @@
+//! examples crate (programs live in examples/examples)

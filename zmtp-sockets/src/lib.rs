@@ -1,0 +1,3 @@
+//! The zmtp engine.
+pub mod message;
+pub use message::Message;

@@ -1,0 +1,149 @@
+//! Whole ZeroMQ messages: one or more frames, each a zero-copy [`Bytes`].
+
+use bytes::Bytes;
+use smallvec::SmallVec;
+
+/// Inline capacity for frames: two covers a single body and a REQ/REP envelope pair
+/// without a heap allocation for the frame list.
+pub type Frames = SmallVec<[Bytes; 2]>;
+
+/// A complete ZeroMQ message: an ordered, non-empty list of frames.
+///
+/// Messages are always moved whole: a peer that disconnects in the middle of a multipart
+/// message delivers none of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Message {
+    frames: Frames,
+}
+
+impl Message {
+    /// An empty message (no frames); push frames before sending it.
+    pub fn new() -> Self {
+        Message { frames: Frames::new() }
+    }
+
+    /// A message made of the given frames.
+    pub fn from_frames<I, T>(frames: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<Bytes>,
+    {
+        Message { frames: frames.into_iter().map(Into::into).collect() }
+    }
+
+    /// Wraps an already-built frame list.
+    pub fn from_frame_vec(frames: Frames) -> Self {
+        Message { frames }
+    }
+
+    /// The frames, in order.
+    pub fn frames(&self) -> &[Bytes] {
+        &self.frames
+    }
+
+    /// Mutable access to the frame list (used by routing to push or pop envelopes).
+    pub fn frames_mut(&mut self) -> &mut Frames {
+        &mut self.frames
+    }
+
+    /// Consumes the message and returns its frames.
+    pub fn into_frames(self) -> Frames {
+        self.frames
+    }
+
+    /// Number of frames.
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// True when the message has no frames.
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// True when the message has exactly one frame.
+    pub fn is_single_frame(&self) -> bool {
+        self.frames.len() == 1
+    }
+
+    /// Appends a frame.
+    pub fn push(&mut self, frame: impl Into<Bytes>) {
+        self.frames.push(frame.into());
+    }
+
+    /// Inserts a frame at the front (for envelopes).
+    pub fn push_front(&mut self, frame: impl Into<Bytes>) {
+        self.frames.insert(0, frame.into());
+    }
+
+    /// Removes and returns the first frame.
+    pub fn pop_front(&mut self) -> Option<Bytes> {
+        if self.frames.is_empty() { None } else { Some(self.frames.remove(0)) }
+    }
+
+    /// The first frame, if any.
+    pub fn first(&self) -> Option<&Bytes> {
+        self.frames.first()
+    }
+
+    /// Total payload bytes over all frames.
+    pub fn byte_len(&self) -> usize {
+        self.frames.iter().map(Bytes::len).sum()
+    }
+}
+
+impl From<Bytes> for Message {
+    fn from(b: Bytes) -> Self {
+        let mut frames = Frames::new();
+        frames.push(b);
+        Message { frames }
+    }
+}
+
+impl From<&'static str> for Message {
+    fn from(s: &'static str) -> Self {
+        Bytes::from_static(s.as_bytes()).into()
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Self {
+        Bytes::from(s).into()
+    }
+}
+
+impl From<Vec<u8>> for Message {
+    fn from(v: Vec<u8>) -> Self {
+        Bytes::from(v).into()
+    }
+}
+
+impl From<&[u8]> for Message {
+    fn from(v: &[u8]) -> Self {
+        Bytes::copy_from_slice(v).into()
+    }
+}
+
+impl From<Vec<Bytes>> for Message {
+    fn from(v: Vec<Bytes>) -> Self {
+        Message { frames: Frames::from_vec(v) }
+    }
+}
+
+impl From<Frames> for Message {
+    fn from(frames: Frames) -> Self {
+        Message { frames }
+    }
+}
+
+impl<const N: usize> From<[&'static str; N]> for Message {
+    fn from(v: [&'static str; N]) -> Self {
+        Message::from_frames(v.into_iter().map(|s| Bytes::from_static(s.as_bytes())))
+    }
+}
+
+impl<const N: usize> From<[Bytes; N]> for Message {
+    fn from(v: [Bytes; N]) -> Self {
+        Message::from_frames(v)
+    }
+}
