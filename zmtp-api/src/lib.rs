@@ -1,6 +1,26 @@
 //! ZeroMQ in pure Rust: the socket API users see.
 //!
-//! (Facade surface: bodies are filled in by the engine work; signatures are stable.)
+//! ```
+//! use zmtp_api::{Socket, SocketType};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> zmtp_api::Result<()> {
+//! let rep = Socket::new(SocketType::Rep)?;
+//! rep.bind("inproc://doc-hello")?;
+//! let req = Socket::new(SocketType::Req)?;
+//! req.connect("inproc://doc-hello")?;
+//! req.send("Hello").await?;
+//! assert_eq!(rep.recv_string().await?, "Hello");
+//! rep.send("World").await?;
+//! assert_eq!(req.recv_string().await?, "World");
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod socket;
+
+pub use socket::Socket;
+pub use zmtp_sockets::Context;
 
 pub use bytes::Bytes;
 pub use zmtp_codec::SocketType;
@@ -48,9 +68,30 @@ pub enum Error {
     /// Bad option value.
     #[error("invalid value for option {0}")]
     InvalidOptionValue(&'static str),
+    /// Option not supported by this socket type or not implemented.
+    #[error("option not supported: {0}")]
+    OptionNotSupported(&'static str),
     /// I/O error.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl From<zmtp_sockets::SocketError> for Error {
+    fn from(e: zmtp_sockets::SocketError) -> Self {
+        use zmtp_sockets::SocketError as E;
+        use zmtp_transport::TransportError as T;
+        match e {
+            E::Closed => Error::Closed,
+            E::NotSupported(k) => Error::NotSupported(k),
+            E::InvalidState => Error::InvalidState,
+            E::WouldBlock => Error::WouldBlock,
+            E::EmptyMessage => Error::EmptyMessage,
+            E::Transport(T::AddrInUse(a)) => Error::AddrInUse(a),
+            E::Transport(T::Io(io)) => Error::Io(io),
+            E::Transport(other) => Error::InvalidEndpoint(other.to_string()),
+            other => Error::Io(std::io::Error::other(other.to_string())),
+        }
+    }
 }
 
 /// Socket options for this slice (more arrive with the full facade).
@@ -82,93 +123,4 @@ pub enum EndpointMode {
     Bind,
     /// Endpoints this socket connects to.
     Connect,
-}
-
-/// A ZeroMQ socket: a cheap `Clone + Send + Sync` handle.
-#[derive(Clone)]
-pub struct Socket {
-    _private: (),
-}
-
-impl Socket {
-    /// Creates a socket of the given type.
-    pub fn new(_kind: SocketType) -> Result<Socket> {
-        todo!()
-    }
-    /// The socket's type.
-    pub fn socket_type(&self) -> SocketType {
-        todo!()
-    }
-    /// Binds to an endpoint (`tcp://*:5555`, `tcp://127.0.0.1:*`, `ipc:///tmp/x`, `inproc://name`).
-    pub fn bind(&self, _endpoint: &str) -> Result<()> {
-        todo!()
-    }
-    /// Connects to an endpoint; returns at once and connects (and reconnects) in the background.
-    pub fn connect(&self, _endpoint: &str) -> Result<()> {
-        todo!()
-    }
-    /// The last bound or connected endpoint, with wildcards resolved (`tcp://127.0.0.1:40123`).
-    pub fn last_endpoint(&self) -> Option<String> {
-        todo!()
-    }
-    /// Endpoints bound or connected, newest first.
-    pub fn endpoints(&self, _mode: EndpointMode) -> Vec<String> {
-        todo!()
-    }
-    /// Sets an option.
-    pub fn set_option(&self, _opt: SocketOption) -> Result<()> {
-        todo!()
-    }
-    /// Subscribes (SUB) to a topic prefix.
-    pub fn subscribe(&self, _topic: impl AsRef<[u8]>) -> Result<()> {
-        todo!()
-    }
-    /// Removes one subscription (SUB).
-    pub fn unsubscribe(&self, _topic: impl AsRef<[u8]>) -> Result<()> {
-        todo!()
-    }
-    /// Sends a message (one or more frames), waiting while the pipe is full.
-    pub async fn send(&self, _msg: impl Into<Message>) -> Result<()> {
-        todo!()
-    }
-    /// Sends a multipart message given as frames.
-    pub async fn send_multipart<I, T>(&self, frames: I) -> Result<()>
-    where
-        I: IntoIterator<Item = T>,
-        T: Into<Bytes>,
-    {
-        self.send(Message::from_frames(frames)).await
-    }
-    /// Sends without waiting; `Error::WouldBlock` when the message cannot be queued now.
-    pub fn try_send(&self, _msg: impl Into<Message>) -> Result<()> {
-        todo!()
-    }
-    /// Receives a whole message. Cancel-safe.
-    pub async fn recv_message(&self) -> Result<Message> {
-        todo!()
-    }
-    /// Receives a single-frame message; a multi-frame one is consumed and returned in the error.
-    pub async fn recv(&self) -> Result<Bytes> {
-        todo!()
-    }
-    /// Receives all frames of the next message.
-    pub async fn recv_multipart(&self) -> Result<Vec<Bytes>> {
-        todo!()
-    }
-    /// Receives a single-frame UTF-8 message.
-    pub async fn recv_string(&self) -> Result<String> {
-        todo!()
-    }
-    /// Receives without waiting.
-    pub fn try_recv_message(&self) -> Result<Option<Message>> {
-        todo!()
-    }
-    /// Closes the socket (idempotent).
-    pub fn close(&self) {
-        todo!()
-    }
-    /// True after close.
-    pub fn is_closed(&self) -> bool {
-        todo!()
-    }
 }

@@ -1,3 +1,22 @@
-//! The zmtp engine.
+//! The zmtp engine: per-connection I/O drivers, pipes with high-water marks, and one
+//! routing state machine per socket type (testable without I/O).
+#![warn(missing_docs)]
+
+pub mod context;
+mod driver;
+pub mod error;
+mod inproc;
 pub mod message;
-pub use message::Message;
+pub mod options;
+pub mod peer;
+pub mod routing;
+mod socket;
+mod state;
+
+pub use context::Context;
+pub use error::{ConnectionError, SendFailure, SocketError};
+pub use inproc::InprocConnect;
+pub use message::{Frames, Message};
+pub use options::Options;
+pub use socket::Socket;
+pub use zmtp_codec::SocketType;

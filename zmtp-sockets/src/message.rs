@@ -19,7 +19,9 @@ pub struct Message {
 impl Message {
     /// An empty message (no frames); push frames before sending it.
     pub fn new() -> Self {
-        Message { frames: Frames::new() }
+        Message {
+            frames: Frames::new(),
+        }
     }
 
     /// A message made of the given frames.
@@ -28,7 +30,9 @@ impl Message {
         I: IntoIterator<Item = T>,
         T: Into<Bytes>,
     {
-        Message { frames: frames.into_iter().map(Into::into).collect() }
+        Message {
+            frames: frames.into_iter().map(Into::into).collect(),
+        }
     }
 
     /// Wraps an already-built frame list.
@@ -78,7 +82,11 @@ impl Message {
 
     /// Removes and returns the first frame.
     pub fn pop_front(&mut self) -> Option<Bytes> {
-        if self.frames.is_empty() { None } else { Some(self.frames.remove(0)) }
+        if self.frames.is_empty() {
+            None
+        } else {
+            Some(self.frames.remove(0))
+        }
     }
 
     /// The first frame, if any.
@@ -126,7 +134,9 @@ impl From<&[u8]> for Message {
 
 impl From<Vec<Bytes>> for Message {
     fn from(v: Vec<Bytes>) -> Self {
-        Message { frames: Frames::from_vec(v) }
+        Message {
+            frames: Frames::from_vec(v),
+        }
     }
 }
 

@@ -1,0 +1,69 @@
+//! Arbitrary peer bytes into a Session: raw, after a valid greeting, or
+//! after a valid greeting and READY. Must never panic.
+#![no_main]
+
+use bytes::{Bytes, BytesMut};
+use libfuzzer_sys::fuzz_target;
+use zmtp_codec::frame::WriteBuf;
+use zmtp_codec::{
+    Command, Event, Greeting, MechanismName, Metadata, NullMechanism, Session, SessionConfig,
+    SocketType,
+};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&cfg, rest)) = data.split_first() else {
+        return;
+    };
+    let ours = SocketType::ALL[usize::from(cfg & 0x0F) % SocketType::ALL.len()];
+    let mut config = SessionConfig::new(ours);
+    config.identity = Bytes::from_static(b"fuzz");
+    if cfg & 0x80 != 0 {
+        config.max_msg_size = Some(64);
+    }
+    let mut s = Session::new(config, Box::new(NullMechanism::new()));
+    let mut wb = WriteBuf::with_zero_copy_threshold(32);
+
+    let mut input = BytesMut::new();
+    let mut prefix = BytesMut::new();
+    match (cfg >> 4) & 3 {
+        0 => {}
+        1 => Greeting::new(MechanismName::NULL, false).encode(&mut prefix),
+        _ => {
+            Greeting::new(MechanismName::NULL, false).encode(&mut prefix);
+            let peer = SocketType::ALL
+                .into_iter()
+                .find(|t| ours.can_talk_to(*t))
+                .unwrap_or(SocketType::Pair);
+            let mut m = Metadata::new();
+            let _ = m.push("Socket-Type", peer.as_str());
+            Command::Ready(m).encode(&mut prefix);
+        }
+    }
+    let step = if cfg & 0x40 != 0 { 1 } else { 4096 };
+    let mut feed = |bytes: &[u8], s: &mut Session, wb: &mut WriteBuf| -> bool {
+        for piece in bytes.chunks(step) {
+            input.extend_from_slice(piece);
+            let _ = s.needed(&input);
+            loop {
+                match s.poll_event(&mut input) {
+                    Ok(Some(Event::Frame { more, body })) => {
+                        s.encode_frame(more, &body, wb).expect("ready");
+                    }
+                    Ok(Some(Event::Subscribe(t))) => {
+                        s.encode_command(&Command::Cancel(t), wb).expect("ready");
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(_) => return false,
+                }
+            }
+            s.take_output(wb);
+            let n = wb.len();
+            wb.advance(n);
+        }
+        true
+    };
+    if feed(&prefix, &mut s, &mut wb) {
+        feed(rest, &mut s, &mut wb);
+    }
+});

@@ -1,0 +1,416 @@
+//! The async socket handle.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::{EndpointMode, Error, Message, Result, SocketOption, SocketType};
+
+struct Inner {
+    core: zmtp_sockets::Socket,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.core.close();
+    }
+}
+
+/// A ZeroMQ socket: a cheap `Clone + Send + Sync` handle. Dropping the last handle closes
+/// the socket.
+#[derive(Clone)]
+pub struct Socket {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Socket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Socket")
+            .field("type", &self.socket_type())
+            .field("bound", &self.endpoints(EndpointMode::Bind))
+            .field("connected", &self.endpoints(EndpointMode::Connect))
+            .finish()
+    }
+}
+
+fn ms(v: i64, name: &'static str) -> Result<Option<Duration>> {
+    match v {
+        -1 => Ok(None),
+        v if v >= 0 => Ok(Some(Duration::from_millis(v as u64))),
+        _ => Err(Error::InvalidOptionValue(name)),
+    }
+}
+
+impl Socket {
+    /// Creates a socket of the given type. Inside a tokio runtime it runs there; outside
+    /// one it uses an internal I/O thread.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
+    /// assert_eq!(s.socket_type(), zmtp_api::SocketType::Push);
+    /// # Ok(()) }
+    /// ```
+    pub fn new(kind: SocketType) -> Result<Socket> {
+        let core = zmtp_sockets::Socket::new(kind)?;
+        Ok(Socket {
+            inner: Arc::new(Inner { core }),
+        })
+    }
+
+    /// The socket's type.
+    pub fn socket_type(&self) -> SocketType {
+        self.inner.core.kind()
+    }
+
+    /// Binds to an endpoint (`tcp://*:5555`, `tcp://127.0.0.1:*`, `ipc:///tmp/x`,
+    /// `ipc://@abstract`, `inproc://name`) and starts accepting connections.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
+    /// s.bind("tcp://127.0.0.1:*")?;
+    /// assert!(s.last_endpoint().unwrap().starts_with("tcp://127.0.0.1:"));
+    /// # Ok(()) }
+    /// ```
+    pub fn bind(&self, endpoint: &str) -> Result<()> {
+        self.inner.core.bind(endpoint)?;
+        Ok(())
+    }
+
+    /// Connects to an endpoint. Returns at once; the connection is made (and remade after
+    /// failures) in the background, and messages queue meanwhile.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
+    /// s.connect("tcp://127.0.0.1:5999")?; // nobody listens yet: fine
+    /// # Ok(()) }
+    /// ```
+    pub fn connect(&self, endpoint: &str) -> Result<()> {
+        self.inner.core.connect(endpoint)?;
+        Ok(())
+    }
+
+    /// The last endpoint bound or connected, with a wildcard port resolved.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
+    /// assert_eq!(s.last_endpoint(), None);
+    /// s.bind("inproc://doc-last")?;
+    /// assert_eq!(s.last_endpoint().as_deref(), Some("inproc://doc-last"));
+    /// # Ok(()) }
+    /// ```
+    pub fn last_endpoint(&self) -> Option<String> {
+        self.inner.core.last_endpoint()
+    }
+
+    /// Endpoints bound or connected, newest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::EndpointMode;
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
+    /// s.bind("inproc://doc-a")?;
+    /// s.bind("inproc://doc-b")?;
+    /// assert_eq!(s.endpoints(EndpointMode::Bind), ["inproc://doc-b", "inproc://doc-a"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn endpoints(&self, mode: EndpointMode) -> Vec<String> {
+        self.inner.core.endpoints(mode == EndpointMode::Bind)
+    }
+
+    /// Sets an option. Like libzmq, changes apply to connections made afterwards.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::SocketOption;
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
+    /// s.set_option(SocketOption::SndHwm(10))?;
+    /// assert!(s.set_option(SocketOption::Linger(-5)).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn set_option(&self, opt: SocketOption) -> Result<()> {
+        let core = &self.inner.core;
+        match opt {
+            SocketOption::SndHwm(n) => core.update_options(|o| o.sndhwm = n),
+            SocketOption::RcvHwm(n) => core.update_options(|o| o.rcvhwm = n),
+            SocketOption::Linger(v) => {
+                let d = ms(v, "linger")?;
+                core.update_options(|o| o.linger = d);
+            }
+            SocketOption::ReconnectIvl(v) => {
+                let d = ms(v, "reconnect_ivl")?;
+                core.update_options(|o| o.reconnect_ivl = d.filter(|d| !d.is_zero()));
+            }
+            SocketOption::ReconnectIvlMax(v) => {
+                let d = ms(v, "reconnect_ivl_max")?
+                    .ok_or(Error::InvalidOptionValue("reconnect_ivl_max"))?;
+                core.update_options(|o| o.reconnect_ivl_max = d);
+            }
+            SocketOption::HandshakeIvl(v) => {
+                if v < 0 {
+                    return Err(Error::InvalidOptionValue("handshake_ivl"));
+                }
+                let d = (v > 0).then(|| Duration::from_millis(v as u64));
+                core.update_options(|o| o.handshake_ivl = d);
+            }
+            SocketOption::MaxMsgSize(v) => {
+                if v < -1 {
+                    return Err(Error::InvalidOptionValue("maxmsgsize"));
+                }
+                let m = (v >= 0).then_some(v as u64);
+                core.update_options(|o| o.max_msg_size = m);
+            }
+            SocketOption::RoutingId(id) => {
+                if id.is_empty() || id.len() > 255 {
+                    return Err(Error::InvalidOptionValue("routing_id"));
+                }
+                core.update_options(|o| o.routing_id = id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Subscribes to messages whose first frame starts with `topic` (SUB); `""` takes all.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Sub)?;
+    /// s.subscribe("weather.")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn subscribe(&self, topic: impl AsRef<[u8]>) -> Result<()> {
+        self.inner
+            .core
+            .subscribe(Bytes::copy_from_slice(topic.as_ref()))?;
+        Ok(())
+    }
+
+    /// Removes one subscription (SUB).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Sub)?;
+    /// s.subscribe("a")?;
+    /// s.unsubscribe("a")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn unsubscribe(&self, topic: impl AsRef<[u8]>) -> Result<()> {
+        self.inner
+            .core
+            .unsubscribe(Bytes::copy_from_slice(topic.as_ref()))?;
+        Ok(())
+    }
+
+    /// Sends a whole message (one or more frames), waiting while the pipe is full.
+    /// Cancel-safe: if the future is dropped, either all of the message was queued or none.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-send")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-send")?;
+    /// push.send("one frame").await?;
+    /// push.send(["two", "frames"]).await?;
+    /// assert_eq!(pull.recv().await?, "one frame");
+    /// assert_eq!(pull.recv_multipart().await?, ["two", "frames"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(&self, msg: impl Into<Message>) -> Result<()> {
+        self.inner.core.send(msg.into()).await?;
+        Ok(())
+    }
+
+    /// Sends a multipart message given as frames.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-multi")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-multi")?;
+    /// push.send_multipart(vec![b"a".to_vec(), b"b".to_vec()]).await?;
+    /// assert_eq!(pull.recv_multipart().await?.len(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_multipart<I, T>(&self, frames: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<Bytes>,
+    {
+        self.send(Message::from_frames(frames)).await
+    }
+
+    /// Sends without waiting; [`Error::WouldBlock`] when no pipe has room now.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let push = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
+    /// // No peer and no pipe yet: nothing can take the message.
+    /// assert!(matches!(push.try_send("x"), Err(zmtp_api::Error::WouldBlock)));
+    /// # Ok(()) }
+    /// ```
+    pub fn try_send(&self, msg: impl Into<Message>) -> Result<()> {
+        self.inner
+            .core
+            .try_send(msg.into())
+            .map_err(|f| f.error.into())
+    }
+
+    /// Receives the next whole message. Cancel-safe: a dropped future loses nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-recv-msg")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-recv-msg")?;
+    /// push.send(["a", "b"]).await?;
+    /// let msg = pull.recv_message().await?;
+    /// assert_eq!(msg.frames(), ["a", "b"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv_message(&self) -> Result<Message> {
+        Ok(self.inner.core.recv().await?)
+    }
+
+    /// Receives a single-frame message. A multi-frame message is consumed and returned
+    /// inside [`Error::MultiFrame`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Error, Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-recv")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-recv")?;
+    /// push.send(["a", "b"]).await?;
+    /// assert!(matches!(pull.recv().await, Err(Error::MultiFrame { frames: 2, .. })));
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv(&self) -> Result<Bytes> {
+        let msg = self.recv_message().await?;
+        if msg.is_single_frame() {
+            let mut frames = msg.into_frames();
+            frames.pop().ok_or(Error::EmptyMessage)
+        } else {
+            Err(Error::MultiFrame {
+                frames: msg.len(),
+                message: msg,
+            })
+        }
+    }
+
+    /// Receives all frames of the next message.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-recv-multi")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-recv-multi")?;
+    /// push.send(["x", "y", "z"]).await?;
+    /// assert_eq!(pull.recv_multipart().await?, ["x", "y", "z"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv_multipart(&self) -> Result<Vec<Bytes>> {
+        Ok(self.recv_message().await?.into_frames().into_vec())
+    }
+
+    /// Receives a single-frame message as UTF-8 text.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-recv-str")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-recv-str")?;
+    /// push.send("héllo").await?;
+    /// assert_eq!(pull.recv_string().await?, "héllo");
+    /// # Ok(()) }
+    /// ```
+    pub async fn recv_string(&self) -> Result<String> {
+        let b = self.recv().await?;
+        Ok(String::from_utf8(b.to_vec())?)
+    }
+
+    /// Takes the next message if one is waiting.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let pull = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
+    /// assert!(pull.try_recv_message()?.is_none());
+    /// # Ok(()) }
+    /// ```
+    pub fn try_recv_message(&self) -> Result<Option<Message>> {
+        Ok(self.inner.core.try_recv()?)
+    }
+
+    /// Waits until queued outgoing messages have been handed to the connections (or the
+    /// timeout passes); returns whether everything left. Useful before exiting a sender.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let push = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
+    /// assert!(push.flush(Some(std::time::Duration::from_millis(10))).await);
+    /// # Ok(()) }
+    /// ```
+    pub async fn flush(&self, timeout: Option<Duration>) -> bool {
+        self.inner.core.flush(timeout).await
+    }
+
+    /// Closes the socket. Idempotent; pending messages get the linger time to leave.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
+    /// s.close();
+    /// s.close();
+    /// assert!(s.is_closed());
+    /// assert!(matches!(s.recv().await, Err(zmtp_api::Error::Closed)));
+    /// # Ok(()) }
+    /// ```
+    pub fn close(&self) {
+        self.inner.core.close();
+    }
+
+    /// True after [`Socket::close`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
+    /// assert!(!s.is_closed());
+    /// # Ok(()) }
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.inner.core.is_closed()
+    }
+}

@@ -1,0 +1,177 @@
+//! Our sockets talking to each other over tcp, ipc and inproc.
+
+use std::time::Duration;
+
+use zmtp_api::{Error, Socket, SocketOption, SocketType};
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+fn ipc_path(tag: &str) -> String {
+    format!(
+        "ipc://{}/zmtp-api-{}-{}.sock",
+        std::env::temp_dir().display(),
+        tag,
+        std::process::id()
+    )
+}
+
+async fn reqrep(ep: &str) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("trace")
+        .with_test_writer()
+        .try_init();
+    let rep = Socket::new(SocketType::Rep).unwrap();
+    rep.bind(ep).unwrap();
+    let ep = rep.last_endpoint().unwrap();
+    let req = Socket::new(SocketType::Req).unwrap();
+    req.connect(&ep).unwrap();
+    for i in 0..5 {
+        req.send(format!("req {i}")).await.unwrap();
+        let got = tokio::time::timeout(DEADLINE, rep.recv_string())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(got, format!("req {i}"));
+        rep.send(["rep", "multi"]).await.unwrap();
+        let reply = tokio::time::timeout(DEADLINE, req.recv_multipart())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reply, ["rep", "multi"]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reqrep_tcp() {
+    reqrep("tcp://127.0.0.1:*").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reqrep_ipc() {
+    reqrep(&ipc_path("reqrep")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reqrep_inproc() {
+    reqrep("inproc://loopback-reqrep").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn req_state_errors() {
+    let req = Socket::new(SocketType::Req).unwrap();
+    assert!(matches!(req.try_recv_message(), Err(Error::InvalidState)));
+    let rep = Socket::new(SocketType::Rep).unwrap();
+    assert!(matches!(rep.try_send("x"), Err(Error::InvalidState)));
+}
+
+async fn pushpull(ep: &str, count: usize) {
+    let pull = Socket::new(SocketType::Pull).unwrap();
+    pull.bind(ep).unwrap();
+    let ep = pull.last_endpoint().unwrap();
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.connect(&ep).unwrap();
+    let sender = tokio::spawn(async move {
+        for i in 0..count {
+            push.send(vec![
+                format!("{i}").into_bytes().into(),
+                bytes::Bytes::from_static(b"tail"),
+            ])
+            .await
+            .unwrap();
+        }
+        push
+    });
+    for i in 0..count {
+        let m = match tokio::time::timeout(DEADLINE, pull.recv_multipart()).await {
+            Ok(m) => m.unwrap(),
+            Err(_) => panic!("timed out after {i} messages"),
+        };
+        assert_eq!(m[0], format!("{i}").as_bytes());
+        assert_eq!(m[1], "tail");
+    }
+    sender.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushpull_tcp_many() {
+    pushpull("tcp://127.0.0.1:*", 20_000).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushpull_ipc_many() {
+    pushpull(&ipc_path("pushpull"), 20_000).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushpull_inproc_many() {
+    pushpull("inproc://loopback-pushpull", 20_000).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_message_tcp() {
+    let pull = Socket::new(SocketType::Pull).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.connect(&pull.last_endpoint().unwrap()).unwrap();
+    let big: Vec<u8> = (0..4 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    push.send(big.clone()).await.unwrap();
+    let got = tokio::time::timeout(DEADLINE, pull.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.len(), big.len());
+    assert!(got == big);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pubsub_tcp_filters() {
+    let publisher = Socket::new(SocketType::Pub).unwrap();
+    publisher.bind("tcp://127.0.0.1:*").unwrap();
+    let sub = Socket::new(SocketType::Sub).unwrap();
+    sub.subscribe("B").unwrap();
+    sub.connect(&publisher.last_endpoint().unwrap()).unwrap();
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        publisher.send("A-nope").await.unwrap();
+        publisher.send("B-yes").await.unwrap();
+        if let Ok(Ok(m)) = tokio::time::timeout(Duration::from_millis(20), sub.recv_string()).await
+        {
+            assert_eq!(m, "B-yes");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no message before the deadline"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inproc_hwm_is_sum_of_both_ends() {
+    let pull = Socket::new(SocketType::Pull).unwrap();
+    pull.set_option(SocketOption::RcvHwm(3)).unwrap();
+    pull.bind("inproc://loopback-hwm").unwrap();
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.set_option(SocketOption::SndHwm(2)).unwrap();
+    push.connect("inproc://loopback-hwm").unwrap();
+    let mut sent = 0;
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    // Keep trying until the pipe stays full: 2 + 3 messages fit.
+    while tokio::time::Instant::now() < deadline {
+        match push.try_send("m") {
+            Ok(()) => sent += 1,
+            Err(Error::WouldBlock) => {
+                if sent == 5 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(sent, 5);
+    for _ in 0..5 {
+        pull.recv().await.unwrap();
+    }
+    assert!(pull.try_recv_message().unwrap().is_none());
+}

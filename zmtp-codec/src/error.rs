@@ -1,0 +1,134 @@
+//! Protocol errors raised while decoding or driving a ZMTP connection.
+
+use crate::SocketType;
+
+/// libzmq's `ZMQ_PROTOCOL_ERROR_*` codes (values reported with the
+/// `HANDSHAKE_FAILED_PROTOCOL` monitor event).
+pub mod codes {
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED`
+    pub const ZMTP_UNSPECIFIED: u32 = 0x1000_0000;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND`
+    pub const ZMTP_UNEXPECTED_COMMAND: u32 = 0x1000_0001;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE`
+    pub const ZMTP_INVALID_SEQUENCE: u32 = 0x1000_0002;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE`
+    pub const ZMTP_KEY_EXCHANGE: u32 = 0x1000_0003;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED`
+    pub const ZMTP_MALFORMED_COMMAND_UNSPECIFIED: u32 = 0x1000_0011;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE`
+    pub const ZMTP_MALFORMED_COMMAND_MESSAGE: u32 = 0x1000_0012;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO`
+    pub const ZMTP_MALFORMED_COMMAND_HELLO: u32 = 0x1000_0013;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE`
+    pub const ZMTP_MALFORMED_COMMAND_INITIATE: u32 = 0x1000_0014;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR`
+    pub const ZMTP_MALFORMED_COMMAND_ERROR: u32 = 0x1000_0015;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY`
+    pub const ZMTP_MALFORMED_COMMAND_READY: u32 = 0x1000_0016;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME`
+    pub const ZMTP_MALFORMED_COMMAND_WELCOME: u32 = 0x1000_0017;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA`
+    pub const ZMTP_INVALID_METADATA: u32 = 0x1000_0018;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC`
+    pub const ZMTP_CRYPTOGRAPHIC: u32 = 0x1100_0001;
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH`
+    pub const ZMTP_MECHANISM_MISMATCH: u32 = 0x1100_0002;
+}
+
+/// Everything that can go wrong on the wire. Every variant is fatal for the
+/// connection it came from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// The peer speaks ZMTP 1.0 or 2.0 (first byte not `0xFF`, signature
+    /// without the version bit, or major version 0/1). `major` is 0 when the
+    /// signature itself says "pre-3".
+    #[error("unsupported ZMTP version (major {major}); only ZMTP 3.x is spoken")]
+    UnsupportedVersion {
+        /// Major version the peer announced (0 when it announced none).
+        major: u8,
+    },
+    /// The greeting is malformed in some other way.
+    #[error("bad greeting: {0}")]
+    BadGreeting(&'static str),
+    /// The peer's greeting names another security mechanism.
+    #[error("security mechanism mismatch: ours {ours}, peer's {theirs}")]
+    MechanismMismatch {
+        /// Our mechanism name.
+        ours: String,
+        /// The peer's mechanism name (lossy UTF-8, NULs trimmed).
+        theirs: String,
+    },
+    /// A frame header declared a body larger than allowed (MAXMSGSIZE, or
+    /// more than 2^63-1 bytes).
+    #[error("frame of {size} bytes exceeds the limit of {max} bytes")]
+    FrameTooLarge {
+        /// Declared body size.
+        size: u64,
+        /// Limit in force.
+        max: u64,
+    },
+    /// A command frame does not follow its grammar.
+    #[error("malformed command: {0}")]
+    MalformedCommand(&'static str),
+    /// A command arrived that is not allowed at this point (name, lossy UTF-8).
+    #[error("unexpected command {0:?}")]
+    UnexpectedCommand(String),
+    /// A data frame arrived before the handshake finished.
+    #[error("data frame received before the handshake completed")]
+    DataBeforeReady,
+    /// Metadata (READY/INITIATE properties) is malformed.
+    #[error("invalid metadata: {0}")]
+    InvalidMetadata(&'static str),
+    /// The peer's Socket-Type cannot talk to ours.
+    #[error("incompatible peer socket type {theirs:?} for a {ours} socket")]
+    IncompatibleSocketType {
+        /// Our socket type.
+        ours: SocketType,
+        /// The peer's Socket-Type property (lossy UTF-8).
+        theirs: String,
+    },
+    /// The peer sent an ERROR command (reason, lossy UTF-8).
+    #[error("peer reported error: {0:?}")]
+    PeerError(String),
+    /// A mechanism-specific failure (PLAIN/CURVE).
+    #[error("security mechanism failure: {0}")]
+    Mechanism(String),
+    /// A mechanism-specific failure that maps to a specific libzmq protocol
+    /// error code (see [`codes`]).
+    #[error("security mechanism failure: {reason}")]
+    MechanismCode {
+        /// One of the [`codes`] constants.
+        code: u32,
+        /// Human-readable reason.
+        reason: String,
+    },
+    /// A data-phase operation was attempted before the handshake completed
+    /// (a local usage error, not a peer fault).
+    #[error("the handshake has not completed yet")]
+    NotReady,
+}
+
+impl ProtocolError {
+    /// libzmq's `ZMQ_PROTOCOL_ERROR_*` code for this error
+    /// ([`codes::ZMTP_UNSPECIFIED`] when none is more specific).
+    pub fn code(&self) -> u32 {
+        match self {
+            ProtocolError::MechanismMismatch { .. } => codes::ZMTP_MECHANISM_MISMATCH,
+            ProtocolError::MalformedCommand(_) => codes::ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
+            ProtocolError::UnexpectedCommand(_) | ProtocolError::DataBeforeReady => {
+                codes::ZMTP_UNEXPECTED_COMMAND
+            }
+            ProtocolError::InvalidMetadata(_) | ProtocolError::IncompatibleSocketType { .. } => {
+                codes::ZMTP_INVALID_METADATA
+            }
+            ProtocolError::MechanismCode { code, .. } => *code,
+            ProtocolError::UnsupportedVersion { .. }
+            | ProtocolError::BadGreeting(_)
+            | ProtocolError::FrameTooLarge { .. }
+            | ProtocolError::PeerError(_)
+            | ProtocolError::Mechanism(_)
+            | ProtocolError::NotReady => codes::ZMTP_UNSPECIFIED,
+        }
+    }
+}

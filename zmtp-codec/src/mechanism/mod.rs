@@ -1,0 +1,89 @@
+//! Security mechanisms: the [`Mechanism`] trait the session drives during
+//! the handshake (and, for CURVE, on every data-phase frame).
+
+mod null;
+
+pub use null::NullMechanism;
+
+use bytes::BytesMut;
+
+use crate::ProtocolError;
+use crate::frame::RawFrame;
+use crate::greeting::MechanismName;
+use crate::metadata::Metadata;
+
+/// What a mechanism reports after each handshake step.
+///
+/// Non-exhaustive: a later variant will ask the driver to run a ZAP
+/// authentication request and feed the reply back (PLAIN/CURVE servers, NULL
+/// with a ZAP domain).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MechanismStatus {
+    /// More handshake frames are needed.
+    Handshaking,
+    /// The handshake is complete; `peer` is the peer's metadata.
+    Ready {
+        /// The metadata the peer sent (READY/INITIATE properties).
+        peer: Metadata,
+    },
+}
+
+/// A ZMTP security mechanism (NULL, PLAIN, CURVE).
+pub trait Mechanism: Send + 'static {
+    /// The name announced in our greeting (must equal the peer's).
+    fn name(&self) -> MechanismName;
+
+    /// The as-server flag of our greeting.
+    fn as_server(&self) -> bool {
+        false
+    }
+
+    /// Called once both greetings are exchanged. `local` is our metadata
+    /// (Socket-Type, Identity, ...). Whole command frames to send are
+    /// appended to `out`.
+    fn start(
+        &mut self,
+        local: &Metadata,
+        out: &mut BytesMut,
+    ) -> Result<MechanismStatus, ProtocolError>;
+
+    /// A frame received during the handshake (libzmq passes every handshake
+    /// frame to the mechanism, whatever its COMMAND bit).
+    fn on_frame(
+        &mut self,
+        frame: RawFrame,
+        local: &Metadata,
+        out: &mut BytesMut,
+    ) -> Result<MechanismStatus, ProtocolError>;
+
+    /// Whether data-phase frames are transformed (CURVE MESSAGE boxes).
+    /// NULL and PLAIN: `false`. Queried once, when the handshake completes.
+    fn wraps_traffic(&self) -> bool {
+        false
+    }
+
+    /// Wraps one outgoing frame (`frame_flags`: MORE/COMMAND bits of the
+    /// original frame), appending the whole wire frame(s) to `out`. Only
+    /// called when [`wraps_traffic`](Self::wraps_traffic) is true.
+    fn wrap(
+        &mut self,
+        frame_flags: u8,
+        body: &[u8],
+        out: &mut BytesMut,
+    ) -> Result<(), ProtocolError> {
+        let _ = (frame_flags, body, out);
+        Err(ProtocolError::Mechanism(
+            "this mechanism does not wrap traffic".into(),
+        ))
+    }
+
+    /// Unwraps one incoming frame into the original (more, command, body).
+    /// Only called when [`wraps_traffic`](Self::wraps_traffic) is true.
+    fn unwrap(&mut self, frame: RawFrame) -> Result<RawFrame, ProtocolError> {
+        let _ = frame;
+        Err(ProtocolError::Mechanism(
+            "this mechanism does not wrap traffic".into(),
+        ))
+    }
+}

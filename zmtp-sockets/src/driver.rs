@@ -1,0 +1,427 @@
+//! The per-connection I/O driver for stream transports (tcp, ipc): runs the handshake,
+//! then moves whole batches between the socket's pipes and the wire. One task per
+//! connection; one lock acquisition per batch; many messages per read and per write.
+
+use std::collections::VecDeque;
+use std::future::{Future, poll_fn};
+use std::io::IoSlice;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::Sleep;
+use tokio_util::sync::WaitForCancellationFutureOwned;
+use zmtp_codec::{Command, Event, NullMechanism, PeerInfo, Session, SessionConfig, WriteBuf};
+
+use crate::error::ConnectionError;
+use crate::message::{Frames, Message};
+use crate::peer::{Ctrl, PeerId};
+use crate::routing::Incoming;
+use crate::state::{Peer, Shared};
+
+/// Read buffer growth step.
+const READ_CHUNK: usize = 64 * 1024;
+/// Stop draining outgoing messages while this many bytes wait to be written.
+const WRITE_HIGH: usize = 256 * 1024;
+/// Messages taken from the pipe per lock acquisition.
+const DRAIN_MAX: usize = 512;
+/// Loop iterations before yielding to the scheduler.
+const BUDGET: usize = 64;
+/// Slices per vectored write.
+const MAX_IOV: usize = 64;
+
+/// Which side created the connection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Role {
+    /// Accepted by a listener: the pipe is created at handshake and removed at disconnect.
+    Accepted,
+    /// Made by a dialer: the pipe already exists and outlives the connection.
+    Dialed(PeerId),
+}
+
+pub(crate) struct StreamDriver<S> {
+    shared: Arc<Shared>,
+    io: S,
+    session: Session,
+    role: Role,
+    peer: Option<PeerId>,
+    rbuf: BytesMut,
+    wbuf: WriteBuf,
+    partial: Frames,
+    batch: VecDeque<Message>,
+    subs: Vec<(bool, Bytes)>,
+    drained: VecDeque<Message>,
+    ctrl: Vec<Ctrl>,
+    room: usize,
+    minor: u8,
+    handshake_timer: Option<Pin<Box<Sleep>>>,
+    linger_timer: Option<Pin<Box<Sleep>>>,
+    shutdown: Pin<Box<WaitForCancellationFutureOwned>>,
+    closing: bool,
+    peer_address: String,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
+    pub fn new(shared: Arc<Shared>, io: S, role: Role, peer_address: String) -> Self {
+        let (cfg, handshake_ivl, room) = {
+            let st = shared.lock();
+            let o = &st.options;
+            let cfg = SessionConfig {
+                socket_type: shared.kind,
+                identity: o.routing_id.clone(),
+                max_msg_size: o.max_msg_size,
+                copy_threshold: 512,
+            };
+            (
+                cfg,
+                o.handshake_ivl,
+                if o.rcvhwm == 0 { usize::MAX } else { o.rcvhwm },
+            )
+        };
+        let mut session = Session::new(cfg, Box::new(NullMechanism::new()));
+        let mut wbuf = WriteBuf::new();
+        session.take_output(&mut wbuf);
+        let shutdown = Box::pin(shared.shutdown.clone().cancelled_owned());
+        StreamDriver {
+            shared,
+            io,
+            session,
+            role,
+            peer: None,
+            rbuf: BytesMut::with_capacity(READ_CHUNK),
+            wbuf,
+            partial: Frames::new(),
+            batch: VecDeque::new(),
+            subs: Vec::new(),
+            drained: VecDeque::new(),
+            ctrl: Vec::new(),
+            room,
+            minor: 1,
+            handshake_timer: handshake_ivl.map(|d| Box::pin(tokio::time::sleep(d))),
+            linger_timer: None,
+            shutdown,
+            closing: false,
+            peer_address,
+        }
+    }
+
+    /// Runs the connection to its end and cleans up the pipe.
+    pub async fn run(mut self) -> ConnectionError {
+        let err = poll_fn(|cx| self.poll_run(cx)).await;
+        self.cleanup();
+        match &err {
+            ConnectionError::Protocol(e) => {
+                tracing::warn!(target: "zmtp_sockets", peer = %self.peer_address, error = %e, "dropping connection: protocol error")
+            }
+            ConnectionError::Pattern(e) => {
+                tracing::warn!(target: "zmtp_sockets", peer = %self.peer_address, error = %e, "dropping connection")
+            }
+            ConnectionError::HandshakeTimeout => {
+                tracing::warn!(target: "zmtp_sockets", peer = %self.peer_address, "dropping connection: handshake timed out")
+            }
+            other => {
+                tracing::debug!(target: "zmtp_sockets", peer = %self.peer_address, reason = %other, "connection ended")
+            }
+        }
+        err
+    }
+
+    fn poll_run(&mut self, cx: &mut Context<'_>) -> Poll<ConnectionError> {
+        match self.step(cx) {
+            Ok(p) => p.map(|()| ConnectionError::SocketClosed),
+            Err(e) => Poll::Ready(e),
+        }
+    }
+
+    fn step(&mut self, cx: &mut Context<'_>) -> Result<Poll<()>, ConnectionError> {
+        if let Some(t) = self.handshake_timer.as_mut()
+            && t.as_mut().poll(cx).is_ready()
+        {
+            return Err(ConnectionError::HandshakeTimeout);
+        }
+        if !self.closing && self.shutdown.as_mut().poll(cx).is_ready() {
+            self.start_closing();
+            if self.peer.is_none() {
+                return Err(ConnectionError::SocketClosed);
+            }
+        }
+        if let Some(t) = self.linger_timer.as_mut()
+            && t.as_mut().poll(cx).is_ready()
+        {
+            return Err(ConnectionError::SocketClosed);
+        }
+        for _ in 0..BUDGET {
+            let mut progress = self.decode()?;
+            // Protocol output (greeting, READY, PONG) goes out before any data queued now.
+            self.session.take_output(&mut self.wbuf);
+            progress |= self.sync(cx)?;
+            progress |= self.write(cx)?;
+            if self.closing && self.wbuf.is_empty() && self.drained.is_empty() && self.pipe_empty()
+            {
+                return Ok(Poll::Ready(()));
+            }
+            if self.batch.is_empty() && self.room > 0 && !self.closing {
+                progress |= self.read(cx)?;
+            }
+            if !progress {
+                return Ok(Poll::Pending);
+            }
+        }
+        cx.waker().wake_by_ref();
+        Ok(Poll::Pending)
+    }
+
+    fn start_closing(&mut self) {
+        self.closing = true;
+        let linger = self.shared.lock().options.linger;
+        match linger {
+            Some(d) if d.is_zero() => {
+                self.linger_timer = Some(Box::pin(tokio::time::sleep(d)));
+            }
+            Some(d) => self.linger_timer = Some(Box::pin(tokio::time::sleep(d))),
+            None => {}
+        }
+    }
+
+    fn pipe_empty(&self) -> bool {
+        let Some(id) = self.peer else { return true };
+        let st = self.shared.lock();
+        st.peers
+            .get(id)
+            .is_none_or(|p| p.out.is_empty() && p.ctrl.is_empty())
+    }
+
+    /// Decodes buffered bytes into events while the incoming pipe has room.
+    fn decode(&mut self) -> Result<bool, ConnectionError> {
+        let mut progress = false;
+        while self.batch.len() < self.room {
+            let Some(ev) = self.session.poll_event(&mut self.rbuf)? else {
+                break;
+            };
+            progress = true;
+            match ev {
+                Event::Frame { more, body } => {
+                    self.partial.push(body);
+                    if !more {
+                        let msg = Message::from_frame_vec(std::mem::take(&mut self.partial));
+                        self.incoming(msg);
+                    }
+                }
+                Event::Subscribe(t) => self.subs.push((true, t)),
+                Event::Cancel(t) => self.subs.push((false, t)),
+                Event::Ready(info) => self.on_ready(info)?,
+                _ => {}
+            }
+        }
+        Ok(progress)
+    }
+
+    fn incoming(&mut self, msg: Message) {
+        match crate::routing::classify(self.shared.kind, msg) {
+            Incoming::Keep(m) => self.batch.push_back(m),
+            Incoming::Subscription(on, topic) => self.subs.push((on, topic)),
+            Incoming::Discard => {}
+        }
+    }
+
+    fn on_ready(&mut self, info: PeerInfo) -> Result<(), ConnectionError> {
+        self.handshake_timer = None;
+        self.minor = if info.major == 3 && info.minor == 0 {
+            0
+        } else {
+            1
+        };
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        let id = match self.role {
+            Role::Dialed(id) => id,
+            Role::Accepted => {
+                let id = st.peers.insert(Peer::new(&st.options));
+                st.routing.attach(id);
+                id
+            }
+        };
+        let ctrl = st.routing.connected(id);
+        let Some(p) = st.peers.get_mut(id) else {
+            return Err(ConnectionError::SocketClosed);
+        };
+        p.connected = true;
+        p.minor = self.minor;
+        p.kill = None;
+        p.ctrl = ctrl.into();
+        self.room = p.in_room();
+        self.peer = Some(id);
+        drop(guard);
+        self.shared.send_ready.notify_waiters();
+        tracing::debug!(target: "zmtp_sockets", peer = %self.peer_address, socket_type = ?info.socket_type, "handshake complete");
+        Ok(())
+    }
+
+    /// One lock: hand over incoming messages and subscriptions, take outgoing ones.
+    fn sync(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
+        let Some(id) = self.peer else {
+            return Ok(false);
+        };
+        let mut progress = false;
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        for (on, topic) in self.subs.drain(..) {
+            if on {
+                st.routing.on_subscribe(id, &topic);
+            } else {
+                st.routing.on_cancel(id, &topic);
+            }
+            progress = true;
+        }
+        let Some(p) = st.peers.get_mut(id) else {
+            return Err(ConnectionError::SocketClosed);
+        };
+        if let Some(reason) = p.kill.take() {
+            return Err(ConnectionError::Pattern(reason));
+        }
+        let inbox_was_empty = st.inbox.is_empty();
+        let mut delivered = 0;
+        let mut room = p.in_room();
+        while room > 0 {
+            let Some(m) = self.batch.pop_front() else {
+                break;
+            };
+            st.inbox.push_back((id, m));
+            delivered += 1;
+            room -= 1;
+        }
+        p.in_count += delivered;
+        // Room freed by the application lets decoding resume.
+        if room > self.room {
+            progress = true;
+        }
+        self.room = room;
+        let was_full = p.out_full();
+        self.ctrl.extend(p.ctrl.drain(..));
+        let mut taken = 0;
+        if self.wbuf.len() < WRITE_HIGH {
+            while taken < DRAIN_MAX {
+                let Some(m) = p.out.pop_front() else { break };
+                self.drained.push_back(m);
+                taken += 1;
+            }
+        }
+        match &p.waker {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => p.waker = Some(cx.waker().clone()),
+        }
+        drop(guard);
+        if delivered > 0 {
+            progress = true;
+            if inbox_was_empty {
+                self.shared.recv_ready.notify_one();
+            }
+        }
+        if taken > 0 && was_full {
+            self.shared.send_ready.notify_waiters();
+        }
+        progress |= taken > 0 || !self.ctrl.is_empty();
+        self.encode()?;
+        Ok(progress)
+    }
+
+    fn encode(&mut self) -> Result<(), ConnectionError> {
+        for c in self.ctrl.drain(..) {
+            let (on, topic) = match c {
+                Ctrl::Subscribe(t) => (true, t),
+                Ctrl::Cancel(t) => (false, t),
+            };
+            if self.minor == 0 {
+                let mut body = BytesMut::with_capacity(topic.len() + 1);
+                body.extend_from_slice(&[on as u8]);
+                body.extend_from_slice(&topic);
+                self.session
+                    .encode_frame(false, &body.freeze(), &mut self.wbuf)?;
+            } else {
+                let cmd = if on {
+                    Command::Subscribe(topic)
+                } else {
+                    Command::Cancel(topic)
+                };
+                self.session.encode_command(&cmd, &mut self.wbuf)?;
+            }
+        }
+        while let Some(msg) = self.drained.pop_front() {
+            let n = msg.len();
+            for (i, f) in msg.frames().iter().enumerate() {
+                self.session.encode_frame(i + 1 < n, f, &mut self.wbuf)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
+        let mut progress = false;
+        while !self.wbuf.is_empty() {
+            let mut slices = [IoSlice::new(&[]); MAX_IOV];
+            let n = self.wbuf.chunks_vectored(&mut slices);
+            let res = Pin::new(&mut self.io).poll_write_vectored(cx, &slices[..n]);
+            match res {
+                Poll::Ready(Ok(0)) => return Err(ConnectionError::Eof),
+                Poll::Ready(Ok(n)) => {
+                    self.wbuf.advance(n);
+                    progress = true;
+                }
+                Poll::Ready(Err(e)) => return Err(e.into()),
+                Poll::Pending => break,
+            }
+        }
+        Ok(progress)
+    }
+
+    fn read(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
+        let needed = self.session.needed(&self.rbuf);
+        let have = self.rbuf.len();
+        // Grow toward what the next frame needs, but never more than doubling what has
+        // actually arrived, so a declared size cannot make us allocate ahead of the bytes.
+        let want = needed
+            .saturating_sub(have)
+            .clamp(READ_CHUNK, have.max(READ_CHUNK));
+        if self.rbuf.capacity() - have < want / 2 {
+            self.rbuf.reserve(want);
+        }
+        match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf) {
+            Poll::Ready(Ok(0)) => Err(ConnectionError::Eof),
+            Poll::Ready(Ok(_)) => Ok(true),
+            Poll::Ready(Err(e)) => Err(e.into()),
+            Poll::Pending => Ok(false),
+        }
+    }
+
+    fn cleanup(&mut self) {
+        let Some(id) = self.peer else { return };
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        // Whole messages already read are still delivered; a partial one is dropped.
+        let n = self.batch.len();
+        for m in self.batch.drain(..) {
+            st.inbox.push_back((id, m));
+        }
+        match self.role {
+            Role::Accepted => {
+                st.routing.detach(id);
+                st.peers.remove(id);
+            }
+            Role::Dialed(_) => {
+                st.routing.disconnected(id);
+                if let Some(p) = st.peers.get_mut(id) {
+                    p.in_count += n;
+                    p.connected = false;
+                    p.ctrl.clear();
+                    p.waker = None;
+                }
+            }
+        }
+        drop(guard);
+        if n > 0 {
+            self.shared.recv_ready.notify_one();
+        }
+    }
+}

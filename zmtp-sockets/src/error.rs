@@ -1,0 +1,74 @@
+//! Engine errors.
+
+use zmtp_codec::{ProtocolError, SocketType};
+use zmtp_transport::TransportError;
+
+use crate::message::Message;
+
+/// Errors from engine socket operations.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SocketError {
+    /// The socket is closed.
+    #[error("socket is closed")]
+    Closed,
+    /// Endpoint parse, bind or connect failure.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The socket type does not support this operation.
+    #[error("operation not supported by {0:?} sockets")]
+    NotSupported(SocketType),
+    /// The socket's state machine forbids this operation now (REQ/REP alternation).
+    #[error("operation not valid in the socket's current state")]
+    InvalidState,
+    /// A non-blocking operation could not complete now.
+    #[error("operation would block")]
+    WouldBlock,
+    /// A message with no frames.
+    #[error("cannot send a message with no frames")]
+    EmptyMessage,
+}
+
+/// A failed send that hands the message back to the caller.
+#[derive(Debug)]
+pub struct SendFailure {
+    /// Why it failed.
+    pub error: SocketError,
+    /// The message, when it was not consumed.
+    pub message: Option<Message>,
+}
+
+/// Why a connection ended.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionError {
+    /// The peer broke the protocol; a connecting socket does not reconnect after this.
+    #[error("protocol error: {0}")]
+    Protocol(#[from] ProtocolError),
+    /// Routing found the peer's traffic invalid (e.g. a REQ reply without delimiter).
+    #[error("peer violated the socket pattern: {0}")]
+    Pattern(&'static str),
+    /// Transport-level failure.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The peer closed the connection.
+    #[error("connection closed by peer")]
+    Eof,
+    /// The handshake did not finish within HANDSHAKE_IVL.
+    #[error("handshake timed out")]
+    HandshakeTimeout,
+    /// Our socket closed.
+    #[error("socket closed")]
+    SocketClosed,
+}
+
+impl ConnectionError {
+    /// True when a connecting socket must stop reconnecting (libzmq gives up after protocol errors).
+    pub fn is_fatal(&self) -> bool {
+        matches!(
+            self,
+            ConnectionError::Protocol(_)
+                | ConnectionError::Pattern(_)
+                | ConnectionError::SocketClosed
+        )
+    }
+}

@@ -1,0 +1,190 @@
+//! inproc: whole messages move between two sockets of one context with no encoding.
+//! One small driver task per connection moves batches in both directions, taking each
+//! socket's lock in turn (never both at once, so no lock-order deadlock).
+
+use std::collections::VecDeque;
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio_util::sync::WaitForCancellationFutureOwned;
+
+use crate::message::Message;
+use crate::peer::{Ctrl, PeerId};
+use crate::routing::{Incoming, classify};
+use crate::state::{Peer, Shared};
+
+/// A connection request from a connecting socket: its shared state and the pipe it
+/// created at connect time (messages may already be queued in it).
+#[derive(Debug)]
+pub struct InprocConnect {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) peer: PeerId,
+}
+
+const BATCH: usize = 512;
+const BUDGET: usize = 64;
+
+struct Side {
+    shared: Arc<Shared>,
+    id: PeerId,
+    /// Room left in this side's incoming queue for messages from the other side.
+    room: usize,
+    shutdown: Pin<Box<WaitForCancellationFutureOwned>>,
+    closed: bool,
+}
+
+/// Joins a connecting socket's pipe to a new pipe on the binding socket and spawns the
+/// driver that moves messages between them.
+pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
+    let b_id = {
+        let mut guard = binder.lock();
+        let st = &mut *guard;
+        let mut p = Peer::new(&st.options);
+        p.connected = true;
+        let id = st.peers.insert(p);
+        st.routing.attach(id);
+        let ctrl = st.routing.connected(id);
+        if let Some(p) = st.peers.get_mut(id) {
+            p.ctrl = ctrl.into();
+        }
+        id
+    };
+    let connector = req.shared;
+    let a_id = req.peer;
+    let a_room = {
+        let mut guard = connector.lock();
+        let st = &mut *guard;
+        let ctrl = st.routing.connected(a_id);
+        match st.peers.get_mut(a_id) {
+            Some(p) => {
+                p.connected = true;
+                p.ctrl = ctrl.into();
+                p.in_room()
+            }
+            None => 0,
+        }
+    };
+    let b_room = binder.lock().peers.get(b_id).map_or(0, |p| p.in_room());
+    binder.send_ready.notify_waiters();
+    connector.send_ready.notify_waiters();
+    let runtime = binder.runtime.clone();
+    let mut a = Side {
+        shutdown: Box::pin(connector.shutdown.clone().cancelled_owned()),
+        shared: connector,
+        id: a_id,
+        room: a_room,
+        closed: false,
+    };
+    let mut b = Side {
+        shutdown: Box::pin(binder.shutdown.clone().cancelled_owned()),
+        shared: binder,
+        id: b_id,
+        room: b_room,
+        closed: false,
+    };
+    runtime.spawn(async move {
+        let mut ab = VecDeque::new();
+        let mut ba = VecDeque::new();
+        poll_fn(|cx| drive(cx, &mut a, &mut b, &mut ab, &mut ba)).await;
+        for side in [&a, &b] {
+            let mut st = side.shared.lock();
+            st.routing.detach(side.id);
+            st.peers.remove(side.id);
+        }
+        tracing::debug!(target: "zmtp_sockets", "inproc connection ended");
+    });
+}
+
+fn drive(
+    cx: &mut Context<'_>,
+    a: &mut Side,
+    b: &mut Side,
+    ab: &mut VecDeque<Message>,
+    ba: &mut VecDeque<Message>,
+) -> Poll<()> {
+    for side in [&mut *a, &mut *b] {
+        if !side.closed && side.shutdown.as_mut().poll(cx).is_ready() {
+            side.closed = true;
+        }
+    }
+    for _ in 0..BUDGET {
+        let p1 = transfer(cx, a, b, ab);
+        let p2 = transfer(cx, b, a, ba);
+        let (Some(p1), Some(p2)) = (p1, p2) else {
+            return Poll::Ready(());
+        };
+        if a.closed || b.closed {
+            // A closed side's remaining output has been handed over; the pipe ends.
+            return Poll::Ready(());
+        }
+        if !p1 && !p2 {
+            return Poll::Pending;
+        }
+    }
+    cx.waker().wake_by_ref();
+    Poll::Pending
+}
+
+/// Moves what fits from `src`'s pipe into `dst`'s incoming queue. `None` when a pipe is gone.
+fn transfer(
+    cx: &mut Context<'_>,
+    src: &mut Side,
+    dst: &mut Side,
+    buf: &mut VecDeque<Message>,
+) -> Option<bool> {
+    let mut ctrl: Vec<Ctrl> = Vec::new();
+    {
+        let mut guard = src.shared.lock();
+        let p = guard.peers.get_mut(src.id)?;
+        let was_full = p.out_full();
+        ctrl.extend(p.ctrl.drain(..));
+        let n = dst.room.min(BATCH).min(p.out.len());
+        buf.extend(p.out.drain(..n));
+        match &p.waker {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => p.waker = Some(cx.waker().clone()),
+        }
+        drop(guard);
+        if was_full && n > 0 {
+            src.shared.send_ready.notify_waiters();
+        }
+    }
+    let moved = !buf.is_empty() || !ctrl.is_empty();
+    let mut guard = dst.shared.lock();
+    let st = &mut *guard;
+    for c in ctrl {
+        match c {
+            Ctrl::Subscribe(t) => st.routing.on_subscribe(dst.id, &t),
+            Ctrl::Cancel(t) => st.routing.on_cancel(dst.id, &t),
+        }
+    }
+    let inbox_was_empty = st.inbox.is_empty();
+    let mut delivered = 0;
+    for m in buf.drain(..) {
+        match classify(dst.shared.kind, m) {
+            Incoming::Keep(m) => {
+                st.inbox.push_back((dst.id, m));
+                delivered += 1;
+            }
+            Incoming::Subscription(true, t) => st.routing.on_subscribe(dst.id, &t),
+            Incoming::Subscription(false, t) => st.routing.on_cancel(dst.id, &t),
+            Incoming::Discard => {}
+        }
+    }
+    let p = st.peers.get_mut(dst.id)?;
+    p.in_count += delivered;
+    let old_room = dst.room;
+    dst.room = p.in_room();
+    match &p.waker {
+        Some(w) if w.will_wake(cx.waker()) => {}
+        _ => p.waker = Some(cx.waker().clone()),
+    }
+    drop(guard);
+    if delivered > 0 && inbox_was_empty {
+        dst.shared.recv_ready.notify_one();
+    }
+    // Room freed by the receiver means the next pass can move more.
+    Some(moved || (old_room == 0 && dst.room > 0))
+}

@@ -1,0 +1,48 @@
+//! REP: fair-queued requests; the envelope (every frame up to and including the empty
+//! delimiter) is saved and put back in front of the reply, which goes to the same peer.
+
+use super::{RecvAction, RoutingError, SendError};
+use crate::message::{Frames, Message};
+use crate::peer::{PeerId, PeerSet};
+
+/// REP routing state.
+#[derive(Debug, Default)]
+pub struct Rep {
+    pending: Option<(PeerId, Frames)>,
+}
+
+impl Rep {
+    /// Receiving is invalid while a reply is owed.
+    pub fn check_recv(&self) -> Result<(), RoutingError> {
+        if self.pending.is_some() {
+            Err(RoutingError::State)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Splits off the envelope; a request without a delimiter is dropped.
+    pub fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
+        let frames = msg.into_frames();
+        let Some(delim) = frames.iter().position(|f| f.is_empty()) else {
+            return RecvAction::Drop;
+        };
+        let mut envelope = frames;
+        let body: Frames = envelope.drain(delim + 1..).collect();
+        if body.is_empty() {
+            return RecvAction::Drop;
+        }
+        self.pending = Some((from, envelope));
+        RecvAction::Deliver(Message::from_frame_vec(body))
+    }
+
+    /// Sends the reply to the peer that asked; silently dropped when it is gone or full.
+    pub fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+        let Some((peer, mut envelope)) = self.pending.take() else {
+            return Err(SendError::State(msg));
+        };
+        envelope.extend(msg.into_frames());
+        let _dropped_if_gone = peers.push(peer, Message::from_frame_vec(envelope));
+        Ok(())
+    }
+}

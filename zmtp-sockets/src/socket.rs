@@ -1,0 +1,409 @@
+//! The engine's socket: send and receive against the pipes, bind and connect.
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use zmtp_codec::SocketType;
+use zmtp_transport::{Backoff, Endpoint, Listener};
+
+use crate::context::{Context, runtime_handle};
+use crate::driver::{Role, StreamDriver};
+use crate::error::{SendFailure, SocketError};
+use crate::inproc::{InprocConnect, join};
+use crate::message::Message;
+use crate::options::Options;
+use crate::peer::PeerId;
+use crate::routing::{RecvAction, Routing, RoutingError, SendError};
+use crate::state::{Peer, Shared};
+
+/// An engine socket. Cloning gives another handle to the same socket; the socket stays
+/// open until [`Socket::close`] is called.
+#[derive(Clone, Debug)]
+pub struct Socket {
+    shared: Arc<Shared>,
+}
+
+impl Socket {
+    /// A socket in the process-wide context, on the current tokio runtime (or the
+    /// internal I/O runtime when called outside one).
+    pub fn new(kind: SocketType) -> Result<Socket, SocketError> {
+        Self::with_context(kind, Context::global())
+    }
+
+    /// A socket in the given context.
+    pub fn with_context(kind: SocketType, context: Arc<Context>) -> Result<Socket, SocketError> {
+        let routing = Routing::new(kind).ok_or(SocketError::NotSupported(kind))?;
+        let runtime = runtime_handle().map_err(|e| SocketError::Transport(e.into()))?;
+        Ok(Socket {
+            shared: Arc::new(Shared::new(kind, routing, runtime, context)),
+        })
+    }
+
+    /// The socket type.
+    pub fn kind(&self) -> SocketType {
+        self.shared.kind
+    }
+
+    /// A copy of the current options.
+    pub fn options(&self) -> Options {
+        self.shared.lock().options.clone()
+    }
+
+    /// Changes options; they apply to pipes and connections created afterwards.
+    pub fn update_options(&self, f: impl FnOnce(&mut Options)) {
+        f(&mut self.shared.lock().options);
+    }
+
+    fn check_open(&self) -> Result<(), SocketError> {
+        if self.shared.lock().closed {
+            Err(SocketError::Closed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Binds and starts accepting; returns the resolved endpoint (wildcard port filled in).
+    pub fn bind(&self, endpoint: &str) -> Result<String, SocketError> {
+        self.check_open()?;
+        let ep: Endpoint = endpoint.parse()?;
+        let token = self.shared.shutdown.child_token();
+        let resolved = match &ep {
+            Endpoint::Inproc(name) => {
+                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<InprocConnect>();
+                let binding = self.shared.context.inproc.bind(name, tx)?;
+                let shared = self.shared.clone();
+                let t = token.clone();
+                self.shared.runtime.spawn(async move {
+                    let _binding = binding;
+                    loop {
+                        tokio::select! {
+                            _ = t.cancelled() => break,
+                            req = rx.recv() => match req {
+                                Some(req) => join(shared.clone(), req),
+                                None => break,
+                            },
+                        }
+                    }
+                });
+                ep.to_string()
+            }
+            _ => {
+                let listener = {
+                    let _guard = self.shared.runtime.enter();
+                    Listener::bind(&ep)?
+                };
+                let resolved = listener.local_endpoint().to_string();
+                let shared = self.shared.clone();
+                let t = token.clone();
+                self.shared.runtime.spawn(accept_loop(shared, listener, t));
+                resolved
+            }
+        };
+        tracing::debug!(target: "zmtp_sockets", endpoint = %resolved, "bound");
+        let mut st = self.shared.lock();
+        st.bound.push((resolved.clone(), token));
+        st.last_endpoint = Some(resolved.clone());
+        Ok(resolved)
+    }
+
+    /// Connects (in the background, reconnecting as needed). The pipe exists at once, so
+    /// messages queue before the connection is up.
+    pub fn connect(&self, endpoint: &str) -> Result<(), SocketError> {
+        self.check_open()?;
+        let ep: Endpoint = endpoint.parse()?;
+        ep.for_connect()?;
+        let id = {
+            let mut guard = self.shared.lock();
+            let st = &mut *guard;
+            let id = st.peers.insert(Peer::new(&st.options));
+            st.routing.attach(id);
+            id
+        };
+        self.shared.send_ready.notify_waiters();
+        let token = self.shared.shutdown.child_token();
+        match &ep {
+            Endpoint::Inproc(name) => {
+                self.shared.context.inproc.connect(
+                    name,
+                    InprocConnect {
+                        shared: self.shared.clone(),
+                        peer: id,
+                    },
+                );
+            }
+            _ => {
+                let shared = self.shared.clone();
+                self.shared
+                    .runtime
+                    .spawn(dial_loop(shared, ep.clone(), id, token.clone()));
+            }
+        }
+        let mut st = self.shared.lock();
+        st.connected.push((ep.to_string(), token));
+        st.last_endpoint = Some(ep.to_string());
+        Ok(())
+    }
+
+    /// The last endpoint bound or connected.
+    pub fn last_endpoint(&self) -> Option<String> {
+        self.shared.lock().last_endpoint.clone()
+    }
+
+    /// Bound (`true`) or connected (`false`) endpoints, newest first.
+    pub fn endpoints(&self, bound: bool) -> Vec<String> {
+        let st = self.shared.lock();
+        let list = if bound { &st.bound } else { &st.connected };
+        list.iter().rev().map(|(e, _)| e.clone()).collect()
+    }
+
+    /// Queues a message if a pipe has room now.
+    pub fn try_send(&self, msg: Message) -> Result<(), SendFailure> {
+        if msg.is_empty() {
+            return Err(SendFailure {
+                error: SocketError::EmptyMessage,
+                message: Some(msg),
+            });
+        }
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        if st.closed {
+            return Err(SendFailure {
+                error: SocketError::Closed,
+                message: Some(msg),
+            });
+        }
+        st.routing.send(msg, &mut st.peers).map_err(|e| match e {
+            SendError::WouldBlock(m) => SendFailure {
+                error: SocketError::WouldBlock,
+                message: Some(m),
+            },
+            SendError::State(m) => SendFailure {
+                error: SocketError::InvalidState,
+                message: Some(m),
+            },
+            SendError::NotSupported(m) => SendFailure {
+                error: SocketError::NotSupported(self.shared.kind),
+                message: Some(m),
+            },
+        })
+    }
+
+    /// Sends a whole message, waiting while every eligible pipe is full. Cancel-safe:
+    /// dropping the future either queued the whole message or none of it.
+    pub async fn send(&self, msg: Message) -> Result<(), SocketError> {
+        let mut msg = match self.try_send(msg) {
+            Ok(()) => return Ok(()),
+            Err(SendFailure {
+                error: SocketError::WouldBlock,
+                message: Some(m),
+            }) => m,
+            Err(f) => return Err(f.error),
+        };
+        loop {
+            let mut notified = pin!(self.shared.send_ready.notified());
+            notified.as_mut().enable();
+            msg = match self.try_send(msg) {
+                Ok(()) => return Ok(()),
+                Err(SendFailure {
+                    error: SocketError::WouldBlock,
+                    message: Some(m),
+                }) => m,
+                Err(f) => return Err(f.error),
+            };
+            notified.await;
+        }
+    }
+
+    /// Takes the next message if one is queued.
+    pub fn try_recv(&self) -> Result<Option<Message>, SocketError> {
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        if st.closed {
+            return Err(SocketError::Closed);
+        }
+        st.routing.check_recv().map_err(|e| match e {
+            RoutingError::State => SocketError::InvalidState,
+            RoutingError::NotSupported => SocketError::NotSupported(self.shared.kind),
+        })?;
+        while let Some((from, msg)) = st.pop_inbox() {
+            match st.routing.on_recv(from, msg) {
+                RecvAction::Deliver(m) => {
+                    let more = !st.inbox.is_empty();
+                    drop(guard);
+                    if more {
+                        self.shared.recv_ready.notify_one();
+                    }
+                    return Ok(Some(m));
+                }
+                RecvAction::Drop => {}
+                RecvAction::DropAndKill(reason) => {
+                    if let Some(p) = st.peers.get_mut(from) {
+                        p.kill = Some(reason);
+                        p.wake();
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Receives the next whole message. Cancel-safe: a message is only taken off the queue
+    /// in the same step that returns it.
+    pub async fn recv(&self) -> Result<Message, SocketError> {
+        if let Some(m) = self.try_recv()? {
+            return Ok(m);
+        }
+        loop {
+            let mut notified = pin!(self.shared.recv_ready.notified());
+            notified.as_mut().enable();
+            if let Some(m) = self.try_recv()? {
+                return Ok(m);
+            }
+            notified.await;
+        }
+    }
+
+    /// Adds a subscription (SUB).
+    pub fn subscribe(&self, topic: Bytes) -> Result<(), SocketError> {
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        if st.closed {
+            return Err(SocketError::Closed);
+        }
+        if st.routing.subscribe(topic, &mut st.peers) {
+            Ok(())
+        } else {
+            Err(SocketError::NotSupported(self.shared.kind))
+        }
+    }
+
+    /// Removes one subscription (SUB).
+    pub fn unsubscribe(&self, topic: Bytes) -> Result<(), SocketError> {
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        if st.closed {
+            return Err(SocketError::Closed);
+        }
+        if st.routing.unsubscribe(topic, &mut st.peers) {
+            Ok(())
+        } else {
+            Err(SocketError::NotSupported(self.shared.kind))
+        }
+    }
+
+    /// Closes the socket: stops listeners and dialers; connections get up to the linger
+    /// time to send what is queued. Idempotent.
+    pub fn close(&self) {
+        {
+            let mut st = self.shared.lock();
+            if st.closed {
+                return;
+            }
+            st.closed = true;
+            for p in st.peers.iter_mut() {
+                p.wake();
+            }
+        }
+        self.shared.shutdown.cancel();
+        self.shared.recv_ready.notify_waiters();
+        self.shared.send_ready.notify_waiters();
+    }
+
+    /// True after [`Socket::close`].
+    pub fn is_closed(&self) -> bool {
+        self.shared.lock().closed
+    }
+
+    /// Waits until every connected pipe's queue is empty, or `timeout` passes. Lets a
+    /// sender make sure its messages left before it exits.
+    pub async fn flush(&self, timeout: Option<Duration>) -> bool {
+        let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+        let mut delay = Duration::from_millis(1);
+        loop {
+            if self.shared.lock().peers.all_empty() {
+                return true;
+            }
+            if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
+                return false;
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_millis(20));
+        }
+    }
+}
+
+async fn accept_loop(
+    shared: Arc<Shared>,
+    mut listener: Listener,
+    token: tokio_util::sync::CancellationToken,
+) {
+    loop {
+        let accepted = tokio::select! {
+            _ = token.cancelled() => break,
+            r = listener.accept() => r,
+        };
+        match accepted {
+            Ok((stream, addr)) => {
+                let s = shared.clone();
+                shared.runtime.spawn(async move {
+                    StreamDriver::new(s, stream, Role::Accepted, addr)
+                        .run()
+                        .await;
+                });
+            }
+            Err(e) => {
+                tracing::error!(target: "zmtp_sockets", error = %e, "listener failed");
+                break;
+            }
+        }
+    }
+}
+
+async fn dial_loop(
+    shared: Arc<Shared>,
+    ep: Endpoint,
+    id: PeerId,
+    token: tokio_util::sync::CancellationToken,
+) {
+    let (ivl, max) = {
+        let st = shared.lock();
+        (st.options.reconnect_ivl, st.options.reconnect_ivl_max)
+    };
+    let mut backoff = Backoff::new(ivl.unwrap_or(Duration::from_millis(100)), max);
+    loop {
+        let attempt = tokio::select! {
+            _ = token.cancelled() => return,
+            r = zmtp_transport::connect(&ep) => r,
+        };
+        match attempt {
+            Ok(stream) => {
+                backoff.reset();
+                let addr = ep.to_string();
+                let err = StreamDriver::new(shared.clone(), stream, Role::Dialed(id), addr)
+                    .run()
+                    .await;
+                if err.is_fatal() {
+                    if !matches!(err, crate::error::ConnectionError::SocketClosed) {
+                        tracing::warn!(target: "zmtp_sockets", endpoint = %ep, "not reconnecting after protocol error");
+                        let mut st = shared.lock();
+                        st.routing.detach(id);
+                        st.peers.remove(id);
+                    }
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::debug!(target: "zmtp_sockets", endpoint = %ep, error = %e, "connect failed")
+            }
+        }
+        if ivl.is_none() {
+            return;
+        }
+        tokio::select! {
+            _ = token.cancelled() => return,
+            _ = tokio::time::sleep(backoff.next_delay()) => {}
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The state shared by a socket's handles and its connection drivers: one lock around the
+//! routing machine, the peer table and the incoming queue. Drivers take it once per batch.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Waker;
+
+use tokio::runtime::Handle;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use zmtp_codec::SocketType;
+
+use crate::context::Context;
+use crate::message::Message;
+use crate::options::Options;
+use crate::peer::{Ctrl, PeerId, PeerSet};
+use crate::routing::Routing;
+
+/// One pipe to a peer: the outgoing queue the driver drains and the incoming accounting.
+#[derive(Debug)]
+pub(crate) struct Peer {
+    pub out: VecDeque<Message>,
+    pub ctrl: VecDeque<Ctrl>,
+    pub out_hwm: usize,
+    pub in_count: usize,
+    pub in_hwm: usize,
+    /// The driver's waker, set while it has nothing to do.
+    pub waker: Option<Waker>,
+    pub connected: bool,
+    /// 0 for a ZMTP 3.0 peer (subscriptions as data frames), 1 otherwise.
+    pub minor: u8,
+    /// Set when routing wants the connection dropped.
+    pub kill: Option<&'static str>,
+}
+
+impl Peer {
+    pub fn new(options: &Options) -> Self {
+        Peer {
+            out: VecDeque::new(),
+            ctrl: VecDeque::new(),
+            out_hwm: options.sndhwm,
+            in_count: 0,
+            in_hwm: options.rcvhwm,
+            waker: None,
+            connected: false,
+            minor: 1,
+            kill: None,
+        }
+    }
+
+    pub fn out_full(&self) -> bool {
+        self.out_hwm != 0 && self.out.len() >= self.out_hwm
+    }
+
+    pub fn in_room(&self) -> usize {
+        if self.in_hwm == 0 {
+            usize::MAX
+        } else {
+            self.in_hwm.saturating_sub(self.in_count)
+        }
+    }
+
+    pub fn wake(&mut self) {
+        if let Some(w) = self.waker.take() {
+            w.wake();
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Slot {
+    generation: u32,
+    peer: Option<Peer>,
+}
+
+/// Slab of peers addressed by generation-checked [`PeerId`]s.
+#[derive(Debug, Default)]
+pub(crate) struct PeerTable {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+}
+
+impl PeerTable {
+    pub fn insert(&mut self, peer: Peer) -> PeerId {
+        if let Some(i) = self.free.pop() {
+            let slot = &mut self.slots[i as usize];
+            slot.peer = Some(peer);
+            PeerId::new(i, slot.generation)
+        } else {
+            let i = self.slots.len() as u32;
+            self.slots.push(Slot {
+                generation: 1,
+                peer: Some(peer),
+            });
+            PeerId::new(i, 1)
+        }
+    }
+
+    pub fn get(&self, id: PeerId) -> Option<&Peer> {
+        let slot = self.slots.get(id.index())?;
+        if slot.generation == id.generation() {
+            slot.peer.as_ref()
+        } else {
+            None
+        }
+    }
+
+    pub fn get_mut(&mut self, id: PeerId) -> Option<&mut Peer> {
+        let slot = self.slots.get_mut(id.index())?;
+        if slot.generation == id.generation() {
+            slot.peer.as_mut()
+        } else {
+            None
+        }
+    }
+
+    pub fn remove(&mut self, id: PeerId) -> Option<Peer> {
+        let slot = self.slots.get_mut(id.index())?;
+        if slot.generation != id.generation() {
+            return None;
+        }
+        let peer = slot.peer.take()?;
+        slot.generation = slot.generation.wrapping_add(1).max(1);
+        self.free.push(id.index() as u32);
+        Some(peer)
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Peer> {
+        self.slots.iter_mut().filter_map(|s| s.peer.as_mut())
+    }
+
+    pub fn all_empty(&self) -> bool {
+        self.slots
+            .iter()
+            .filter_map(|s| s.peer.as_ref())
+            .all(|p| p.out.is_empty() || !p.connected)
+    }
+}
+
+impl PeerSet for PeerTable {
+    fn has_room(&self, id: PeerId) -> bool {
+        self.get(id).is_some_and(|p| !p.out_full())
+    }
+
+    fn push(&mut self, id: PeerId, msg: Message) -> Result<(), Message> {
+        match self.get_mut(id) {
+            Some(p) if !p.out_full() => {
+                p.out.push_back(msg);
+                p.wake();
+                Ok(())
+            }
+            _ => Err(msg),
+        }
+    }
+
+    fn push_ctrl(&mut self, id: PeerId, ctrl: Ctrl) {
+        if let Some(p) = self.get_mut(id) {
+            p.ctrl.push_back(ctrl);
+            p.wake();
+        }
+    }
+
+    fn is_connected(&self, id: PeerId) -> bool {
+        self.get(id).is_some_and(|p| p.connected)
+    }
+}
+
+/// Everything behind the socket lock.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub routing: Routing,
+    pub peers: PeerTable,
+    pub inbox: VecDeque<(PeerId, Message)>,
+    pub options: Options,
+    pub closed: bool,
+    pub bound: Vec<(String, CancellationToken)>,
+    pub connected: Vec<(String, CancellationToken)>,
+    pub last_endpoint: Option<String>,
+}
+
+impl State {
+    /// Takes one message off the incoming queue and releases its slot in the sender's pipe.
+    pub fn pop_inbox(&mut self) -> Option<(PeerId, Message)> {
+        let (from, msg) = self.inbox.pop_front()?;
+        if let Some(p) = self.peers.get_mut(from) {
+            let was_full = p.in_room() == 0;
+            p.in_count = p.in_count.saturating_sub(1);
+            if was_full {
+                p.wake();
+            }
+        }
+        Some((from, msg))
+    }
+}
+
+/// The part of a socket every handle, driver and background task holds.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub kind: SocketType,
+    state: Mutex<State>,
+    /// Signalled when the incoming queue gains messages.
+    pub recv_ready: Notify,
+    /// Signalled when an outgoing pipe gains room or a peer appears.
+    pub send_ready: Notify,
+    /// Cancelled when the socket closes: listeners and dialers stop.
+    pub shutdown: CancellationToken,
+    pub runtime: Handle,
+    pub context: Arc<Context>,
+}
+
+impl Shared {
+    pub fn new(kind: SocketType, routing: Routing, runtime: Handle, context: Arc<Context>) -> Self {
+        Shared {
+            kind,
+            state: Mutex::new(State {
+                routing,
+                peers: PeerTable::default(),
+                inbox: VecDeque::new(),
+                options: Options::default(),
+                closed: false,
+                bound: Vec::new(),
+                connected: Vec::new(),
+                last_endpoint: None,
+            }),
+            recv_ready: Notify::new(),
+            send_ready: Notify::new(),
+            shutdown: CancellationToken::new(),
+            runtime,
+            context,
+        }
+    }
+
+    /// Locks the state. A poisoned lock (a panic elsewhere while holding it) is recovered:
+    /// the state is kept consistent at every step, so continuing is safe.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        match self.state.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
