@@ -401,6 +401,26 @@ impl Socket {
         self.inner.core.close();
     }
 
+    /// Closes the socket and waits until queued messages have been written (or the linger
+    /// time ran out) and every connection has ended. Use it before a sender exits.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("tcp://127.0.0.1:*")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect(&pull.last_endpoint().unwrap())?;
+    /// push.send("last words").await?;
+    /// push.close_and_flush().await;
+    /// assert_eq!(pull.recv().await?, "last words");
+    /// # Ok(()) }
+    /// ```
+    pub async fn close_and_flush(&self) {
+        self.inner.core.close_and_flush().await;
+    }
+
     /// True after [`Socket::close`].
     ///
     /// ```

@@ -61,6 +61,7 @@ pub(crate) struct StreamDriver<S> {
     shutdown: Pin<Box<WaitForCancellationFutureOwned>>,
     closing: bool,
     peer_address: String,
+    unsent_flag: bool,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
@@ -104,11 +105,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             shutdown,
             closing: false,
             peer_address,
+            unsent_flag: false,
         }
     }
 
     /// Runs the connection to its end and cleans up the pipe.
     pub async fn run(mut self) -> ConnectionError {
+        let _guard = self.shared.driver_started();
         let err = poll_fn(|cx| self.poll_run(cx)).await;
         self.cleanup();
         match &err {
@@ -143,7 +146,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         }
         if !self.closing && self.shutdown.as_mut().poll(cx).is_ready() {
             self.start_closing();
-            if self.peer.is_none() {
+            if self.pipe_id().is_none() {
                 return Err(ConnectionError::SocketClosed);
             }
         }
@@ -162,7 +165,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             {
                 return Ok(Poll::Ready(()));
             }
-            if self.batch.is_empty() && self.room > 0 && !self.closing {
+            // While closing, read only to finish a handshake that queued messages wait for.
+            if self.batch.is_empty() && self.room > 0 && (!self.closing || self.peer.is_none()) {
                 progress |= self.read(cx)?;
             }
             if !progress {
@@ -176,17 +180,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
     fn start_closing(&mut self) {
         self.closing = true;
         let linger = self.shared.lock().options.linger;
-        match linger {
-            Some(d) if d.is_zero() => {
-                self.linger_timer = Some(Box::pin(tokio::time::sleep(d)));
-            }
-            Some(d) => self.linger_timer = Some(Box::pin(tokio::time::sleep(d))),
-            None => {}
+        if let Some(d) = linger {
+            self.linger_timer = Some(Box::pin(tokio::time::sleep(d)));
+        }
+    }
+
+    /// The pipe this connection serves: known from the start for a dialed connection.
+    fn pipe_id(&self) -> Option<PeerId> {
+        match self.role {
+            Role::Dialed(id) => Some(id),
+            Role::Accepted => self.peer,
         }
     }
 
     fn pipe_empty(&self) -> bool {
-        let Some(id) = self.peer else { return true };
+        let Some(id) = self.pipe_id() else {
+            return true;
+        };
         let st = self.shared.lock();
         st.peers
             .get(id)
@@ -324,6 +334,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         }
         progress |= taken > 0 || !self.ctrl.is_empty();
         self.encode()?;
+        let unsent = !self.wbuf.is_empty();
+        if unsent != self.unsent_flag {
+            self.unsent_flag = unsent;
+            if let Some(p) = self.shared.lock().peers.get_mut(id) {
+                p.unsent = unsent;
+            }
+        }
         Ok(progress)
     }
 
@@ -416,6 +433,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                     p.connected = false;
                     p.ctrl.clear();
                     p.waker = None;
+                    p.unsent = false;
                 }
             }
         }

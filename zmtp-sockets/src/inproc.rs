@@ -84,7 +84,10 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         room: b_room,
         closed: false,
     };
+    let guard_a = a.shared.driver_started();
+    let guard_b = b.shared.driver_started();
     runtime.spawn(async move {
+        let _guards = (guard_a, guard_b);
         let mut ab = VecDeque::new();
         let mut ba = VecDeque::new();
         poll_fn(|cx| drive(cx, &mut a, &mut b, &mut ab, &mut ba)).await;

@@ -135,9 +135,13 @@ impl Socket {
             }
             _ => {
                 let shared = self.shared.clone();
-                self.shared
-                    .runtime
-                    .spawn(dial_loop(shared, ep.clone(), id, token.clone()));
+                // Counted from now, so close_and_flush waits for a dialer that has not run yet.
+                let guard = self.shared.driver_started();
+                let dial = dial_loop(shared, ep.clone(), id, token.clone());
+                self.shared.runtime.spawn(async move {
+                    dial.await;
+                    drop(guard);
+                });
             }
         }
         let mut st = self.shared.lock();
@@ -311,13 +315,32 @@ impl Socket {
         self.shared.send_ready.notify_waiters();
     }
 
+    /// Closes the socket and waits until its connections have sent what was queued (or
+    /// the linger time ran out) and ended.
+    pub async fn close_and_flush(&self) {
+        self.close();
+        loop {
+            let mut notified = pin!(self.shared.drivers_done.notified());
+            notified.as_mut().enable();
+            if self
+                .shared
+                .drivers
+                .load(std::sync::atomic::Ordering::Acquire)
+                == 0
+            {
+                return;
+            }
+            notified.await;
+        }
+    }
+
     /// True after [`Socket::close`].
     pub fn is_closed(&self) -> bool {
         self.shared.lock().closed
     }
 
-    /// Waits until every connected pipe's queue is empty, or `timeout` passes. Lets a
-    /// sender make sure its messages left before it exits.
+    /// Waits until every connected pipe's queue is empty and its connection has written
+    /// everything it took from it, or until `timeout` passes; returns which happened.
     pub async fn flush(&self, timeout: Option<Duration>) -> bool {
         let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
         let mut delay = Duration::from_millis(1);
@@ -361,6 +384,8 @@ async fn accept_loop(
     }
 }
 
+/// Connects, runs the connection, and reconnects with backoff until the socket closes.
+/// After close it keeps trying for up to the linger time while its pipe holds messages.
 async fn dial_loop(
     shared: Arc<Shared>,
     ep: Endpoint,
@@ -372,9 +397,22 @@ async fn dial_loop(
         (st.options.reconnect_ivl, st.options.reconnect_ivl_max)
     };
     let mut backoff = Backoff::new(ivl.unwrap_or(Duration::from_millis(100)), max);
+    // Set once the socket closes: the instant after which queued messages are abandoned.
+    let mut give_up: Option<Option<tokio::time::Instant>> = None;
     loop {
+        if give_up.is_none() && token.is_cancelled() {
+            let linger = shared.lock().options.linger;
+            give_up = Some(linger.map(|d| tokio::time::Instant::now() + d));
+        }
+        if let Some(deadline) = give_up {
+            let empty = shared.lock().peers.get(id).is_none_or(|p| p.out.is_empty());
+            if empty || deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
+                return;
+            }
+        }
         let attempt = tokio::select! {
-            _ = token.cancelled() => return,
+            _ = token.cancelled(), if give_up.is_none() => continue,
+            _ = sleep_until_opt(give_up.flatten()) => return,
             r = zmtp_transport::connect(&ep) => r,
         };
         match attempt {
@@ -402,8 +440,16 @@ async fn dial_loop(
             return;
         }
         tokio::select! {
-            _ = token.cancelled() => return,
+            _ = token.cancelled(), if give_up.is_none() => {}
+            _ = sleep_until_opt(give_up.flatten()) => return,
             _ = tokio::time::sleep(backoff.next_delay()) => {}
         }
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
     }
 }

@@ -2,6 +2,7 @@
 //! routing machine, the peer table and the incoming queue. Drivers take it once per batch.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
 
@@ -31,6 +32,8 @@ pub(crate) struct Peer {
     pub minor: u8,
     /// Set when routing wants the connection dropped.
     pub kill: Option<&'static str>,
+    /// True while the driver holds messages taken from `out` that are not fully written.
+    pub unsent: bool,
 }
 
 impl Peer {
@@ -45,6 +48,7 @@ impl Peer {
             connected: false,
             minor: 1,
             kill: None,
+            unsent: false,
         }
     }
 
@@ -206,6 +210,10 @@ pub(crate) struct Shared {
     pub shutdown: CancellationToken,
     pub runtime: Handle,
     pub context: Arc<Context>,
+    /// Connection drivers (stream and inproc) still running.
+    pub drivers: AtomicUsize,
+    /// Signalled when the last driver ends.
+    pub drivers_done: Notify,
 }
 
 impl Shared {
@@ -227,6 +235,16 @@ impl Shared {
             shutdown: CancellationToken::new(),
             runtime,
             context,
+            drivers: AtomicUsize::new(0),
+            drivers_done: Notify::new(),
+        }
+    }
+
+    /// Counts a driver in; the returned guard counts it out when dropped.
+    pub fn driver_started(self: &Arc<Self>) -> DriverGuard {
+        self.drivers.fetch_add(1, Ordering::AcqRel);
+        DriverGuard {
+            shared: self.clone(),
         }
     }
 
@@ -236,6 +254,20 @@ impl Shared {
         match self.state.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
+/// Keeps a socket's driver count while a connection driver runs.
+#[derive(Debug)]
+pub(crate) struct DriverGuard {
+    shared: Arc<Shared>,
+}
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if self.shared.drivers.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.shared.drivers_done.notify_waiters();
         }
     }
 }
