@@ -62,6 +62,9 @@ pub enum Error {
     /// Non-blocking operation could not complete now.
     #[error("operation would block")]
     WouldBlock,
+    /// No peer with that routing id (ROUTER_MANDATORY, STREAM).
+    #[error("host unreachable")]
+    HostUnreachable,
     /// Empty message (no frames).
     #[error("cannot send a message with no frames")]
     EmptyMessage,
@@ -86,6 +89,7 @@ impl From<zmtp_sockets::SocketError> for Error {
             E::InvalidState => Error::InvalidState,
             E::WouldBlock => Error::WouldBlock,
             E::EmptyMessage => Error::EmptyMessage,
+            E::HostUnreachable => Error::HostUnreachable,
             E::Transport(T::AddrInUse(a)) => Error::AddrInUse(a),
             E::Transport(T::Io(io)) => Error::Io(io),
             E::Transport(other) => Error::InvalidEndpoint(other.to_string()),
@@ -114,6 +118,36 @@ pub enum SocketOption {
     MaxMsgSize(i64),
     /// ZMQ_ROUTING_ID (1..=255 bytes).
     RoutingId(Bytes),
+    /// ZMQ_CONNECT_ROUTING_ID: local routing id of the next connect (ROUTER, STREAM).
+    ConnectRoutingId(Bytes),
+    /// ZMQ_IMMEDIATE: queue only to completed connections.
+    Immediate(bool),
+    /// ZMQ_CONFLATE: keep only the last message (DEALER, PULL, PUSH, PUB, SUB).
+    Conflate(bool),
+    /// ZMQ_ROUTER_MANDATORY: unknown routing id fails with [`Error::HostUnreachable`].
+    RouterMandatory(bool),
+    /// ZMQ_ROUTER_HANDOVER: a new peer with a taken id replaces the old one.
+    RouterHandover(bool),
+    /// ZMQ_PROBE_ROUTER: send an empty message on every new connection.
+    ProbeRouter(bool),
+    /// ZMQ_REQ_CORRELATE: tag requests with an id and match replies.
+    ReqCorrelate(bool),
+    /// ZMQ_REQ_RELAXED: allow a new request before the reply.
+    ReqRelaxed(bool),
+    /// ZMQ_XPUB_VERBOSE: report every subscription.
+    XpubVerbose(bool),
+    /// ZMQ_XPUB_VERBOSER: report every subscription and unsubscription.
+    XpubVerboser(bool),
+    /// ZMQ_XPUB_MANUAL: the application decides subscriptions.
+    XpubManual(bool),
+    /// ZMQ_XPUB_NODROP: block instead of dropping at a subscriber's HWM.
+    XpubNodrop(bool),
+    /// ZMQ_XPUB_WELCOME_MSG: sent to every new subscriber (empty = none).
+    XpubWelcomeMsg(Bytes),
+    /// ZMQ_INVERT_MATCHING: deliver what does not match (PUB, XPUB, SUB).
+    InvertMatching(bool),
+    /// ZMQ_STREAM_NOTIFY: [id, ""] on connect and disconnect (STREAM).
+    StreamNotify(bool),
 }
 
 /// Which endpoints to list.

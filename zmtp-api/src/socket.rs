@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use zmtp_sockets::routing::RoutingOption;
+
 use crate::{EndpointMode, Error, Message, Result, SocketOption, SocketType};
 
 struct Inner {
@@ -40,6 +42,13 @@ fn ms(v: i64, name: &'static str) -> Result<Option<Duration>> {
         v if v >= 0 => Ok(Some(Duration::from_millis(v as u64))),
         _ => Err(Error::InvalidOptionValue(name)),
     }
+}
+
+fn routing(core: &zmtp_sockets::Socket, opt: RoutingOption, name: &'static str) -> Result<()> {
+    core.set_routing_option(opt).map_err(|e| match e {
+        zmtp_sockets::SocketError::NotSupported(_) => Error::OptionNotSupported(name),
+        other => other.into(),
+    })
 }
 
 impl Socket {
@@ -175,6 +184,60 @@ impl Socket {
                     return Err(Error::InvalidOptionValue("routing_id"));
                 }
                 core.update_options(|o| o.routing_id = id);
+            }
+            SocketOption::ConnectRoutingId(id) => {
+                if id.is_empty() || id.len() > 255 {
+                    return Err(Error::InvalidOptionValue("connect_routing_id"));
+                }
+                core.update_options(|o| o.connect_routing_id = Some(id));
+            }
+            SocketOption::Immediate(v) => core.update_options(|o| o.immediate = v),
+            SocketOption::Conflate(v) => {
+                use SocketType as T;
+                if !matches!(
+                    self.socket_type(),
+                    T::Dealer | T::Pull | T::Push | T::Pub | T::Sub
+                ) {
+                    return Err(Error::OptionNotSupported("conflate"));
+                }
+                core.update_options(|o| o.conflate = v);
+            }
+            SocketOption::RouterMandatory(v) => {
+                routing(core, RoutingOption::RouterMandatory(v), "router_mandatory")?
+            }
+            SocketOption::RouterHandover(v) => {
+                routing(core, RoutingOption::RouterHandover(v), "router_handover")?
+            }
+            SocketOption::ProbeRouter(v) => {
+                routing(core, RoutingOption::ProbeRouter(v), "probe_router")?
+            }
+            SocketOption::ReqCorrelate(v) => {
+                routing(core, RoutingOption::ReqCorrelate(v), "req_correlate")?
+            }
+            SocketOption::ReqRelaxed(v) => {
+                routing(core, RoutingOption::ReqRelaxed(v), "req_relaxed")?
+            }
+            SocketOption::XpubVerbose(v) => {
+                routing(core, RoutingOption::XpubVerbose(v), "xpub_verbose")?
+            }
+            SocketOption::XpubVerboser(v) => {
+                routing(core, RoutingOption::XpubVerboser(v), "xpub_verboser")?
+            }
+            SocketOption::XpubManual(v) => {
+                routing(core, RoutingOption::XpubManual(v), "xpub_manual")?
+            }
+            SocketOption::XpubNodrop(v) => {
+                routing(core, RoutingOption::XpubNodrop(v), "xpub_nodrop")?
+            }
+            SocketOption::XpubWelcomeMsg(m) => {
+                let m = (!m.is_empty()).then_some(m);
+                routing(core, RoutingOption::XpubWelcomeMsg(m), "xpub_welcome_msg")?
+            }
+            SocketOption::InvertMatching(v) => {
+                routing(core, RoutingOption::InvertMatching(v), "invert_matching")?
+            }
+            SocketOption::StreamNotify(v) => {
+                routing(core, RoutingOption::StreamNotify(v), "stream_notify")?
             }
         }
         Ok(())

@@ -13,11 +13,13 @@ use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Sleep;
 use tokio_util::sync::WaitForCancellationFutureOwned;
-use zmtp_codec::{Command, Event, NullMechanism, PeerInfo, Session, SessionConfig, WriteBuf};
+use zmtp_codec::{
+    Command, Event, NullMechanism, PeerInfo, Session, SessionConfig, SocketType, WriteBuf,
+};
 
 use crate::error::ConnectionError;
 use crate::message::{Frames, Message};
-use crate::peer::{Ctrl, PeerId};
+use crate::peer::{Ctrl, PeerId, PeerMeta};
 use crate::routing::Incoming;
 use crate::state::{Peer, Shared};
 
@@ -44,7 +46,8 @@ pub(crate) enum Role {
 pub(crate) struct StreamDriver<S> {
     shared: Arc<Shared>,
     io: S,
-    session: Session,
+    /// The ZMTP session; `None` for STREAM sockets, which speak raw bytes.
+    session: Option<Session>,
     role: Role,
     peer: Option<PeerId>,
     rbuf: BytesMut,
@@ -62,6 +65,8 @@ pub(crate) struct StreamDriver<S> {
     closing: bool,
     peer_address: String,
     unsent_flag: bool,
+    /// The peer closed its side; buffered input is drained before the driver ends.
+    eof: bool,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
@@ -81,9 +86,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 if o.rcvhwm == 0 { usize::MAX } else { o.rcvhwm },
             )
         };
-        let mut session = Session::new(cfg, Box::new(NullMechanism::new()));
         let mut wbuf = WriteBuf::new();
-        session.take_output(&mut wbuf);
+        let session = (shared.kind != SocketType::Stream).then(|| {
+            let mut session = Session::new(cfg, Box::new(NullMechanism::new()));
+            session.take_output(&mut wbuf);
+            session
+        });
+        // Raw connections have no handshake (and no handshake timer).
+        let handshake_ivl = if session.is_some() {
+            handshake_ivl
+        } else {
+            None
+        };
         let shutdown = Box::pin(shared.shutdown.clone().cancelled_owned());
         StreamDriver {
             shared,
@@ -106,6 +120,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             closing: false,
             peer_address,
             unsent_flag: false,
+            eof: false,
         }
     }
 
@@ -158,7 +173,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         for _ in 0..BUDGET {
             let mut progress = self.decode()?;
             // Protocol output (greeting, READY, PONG) goes out before any data queued now.
-            self.session.take_output(&mut self.wbuf);
+            if let Some(session) = self.session.as_mut() {
+                session.take_output(&mut self.wbuf);
+            }
             progress |= self.sync(cx)?;
             progress |= self.write(cx)?;
             if self.closing && self.wbuf.is_empty() && self.drained.is_empty() && self.pipe_empty()
@@ -166,8 +183,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 return Ok(Poll::Ready(()));
             }
             // While closing, read only to finish a handshake that queued messages wait for.
-            if self.batch.is_empty() && self.room > 0 && (!self.closing || self.peer.is_none()) {
+            if self.batch.is_empty()
+                && self.room > 0
+                && !self.eof
+                && (!self.closing || self.peer.is_none())
+            {
                 progress |= self.read(cx)?;
+            } else if self.eof && self.batch.is_empty() && self.room > 0 && !progress {
+                // Everything decodable was delivered; what is left is a partial frame.
+                return Err(ConnectionError::Eof);
             }
             if !progress {
                 return Ok(Poll::Pending);
@@ -205,9 +229,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
 
     /// Decodes buffered bytes into events while the incoming pipe has room.
     fn decode(&mut self) -> Result<bool, ConnectionError> {
+        if self.session.is_none() {
+            return self.decode_raw();
+        }
         let mut progress = false;
         while self.batch.len() < self.room {
-            let Some(ev) = self.session.poll_event(&mut self.rbuf)? else {
+            let Some(session) = self.session.as_mut() else {
+                break;
+            };
+            let Some(ev) = session.poll_event(&mut self.rbuf)? else {
                 break;
             };
             progress = true;
@@ -228,6 +258,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         Ok(progress)
     }
 
+    /// STREAM: no framing; whatever arrived is one message. The connection counts as
+    /// established from the start.
+    fn decode_raw(&mut self) -> Result<bool, ConnectionError> {
+        if self.peer.is_none() {
+            self.on_ready(PeerInfo {
+                socket_type: None,
+                identity: Bytes::new(),
+                major: 3,
+                minor: 1,
+                metadata: Default::default(),
+            })?;
+            return Ok(true);
+        }
+        if self.rbuf.is_empty() || self.batch.len() >= self.room {
+            return Ok(false);
+        }
+        let chunk = self.rbuf.split().freeze();
+        self.batch.push_back(Message::from(chunk));
+        Ok(true)
+    }
+
     fn incoming(&mut self, msg: Message) {
         match crate::routing::classify(self.shared.kind, msg) {
             Incoming::Keep(m) => self.batch.push_back(m),
@@ -246,25 +297,43 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         let mut guard = self.shared.lock();
         let st = &mut *guard;
         let id = match self.role {
-            Role::Dialed(id) => id,
+            Role::Dialed(id) => {
+                if st.options.immediate {
+                    st.routing.attach(id);
+                }
+                id
+            }
             Role::Accepted => {
                 let id = st.peers.insert(Peer::new(&st.options));
                 st.routing.attach(id);
                 id
             }
         };
-        let ctrl = st.routing.connected(id);
         let Some(p) = st.peers.get_mut(id) else {
             return Err(ConnectionError::SocketClosed);
         };
         p.connected = true;
         p.minor = self.minor;
         p.kill = None;
+        let meta = PeerMeta {
+            identity: info.identity.clone(),
+            socket_type: info.socket_type,
+            zmtp30: self.minor == 0,
+            connect_routing_id: p.connect_routing_id.clone(),
+        };
+        let ctrl = st.routing.connected(id, &meta, &mut st.peers);
+        let local = st.routing.has_local();
+        let Some(p) = st.peers.get_mut(id) else {
+            return Err(ConnectionError::SocketClosed);
+        };
         p.ctrl = ctrl.into();
         self.room = p.in_room();
         self.peer = Some(id);
         drop(guard);
         self.shared.send_ready.notify_waiters();
+        if local {
+            self.shared.recv_ready.notify_one();
+        }
         tracing::debug!(target: "zmtp_sockets", peer = %self.peer_address, socket_type = ?info.socket_type, "handshake complete");
         Ok(())
     }
@@ -285,6 +354,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             }
             progress = true;
         }
+        let local = progress && st.routing.has_local();
         let Some(p) = st.peers.get_mut(id) else {
             return Err(ConnectionError::SocketClosed);
         };
@@ -294,6 +364,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         let inbox_was_empty = st.inbox.is_empty();
         let mut delivered = 0;
         let mut room = p.in_room();
+        if p.conflate && !self.batch.is_empty() {
+            // Only the newest message survives.
+            let keep = self.batch.len() - 1;
+            self.batch.drain(..keep);
+            let before = st.inbox.len();
+            st.inbox.retain(|(from, _)| *from != id);
+            p.in_count = p.in_count.saturating_sub(before - st.inbox.len());
+            room = p.in_room();
+        }
         while room > 0 {
             let Some(m) = self.batch.pop_front() else {
                 break;
@@ -325,9 +404,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         drop(guard);
         if delivered > 0 {
             progress = true;
-            if inbox_was_empty {
-                self.shared.recv_ready.notify_one();
-            }
+        }
+        if (delivered > 0 && inbox_was_empty) || local {
+            self.shared.recv_ready.notify_one();
         }
         if taken > 0 && was_full {
             self.shared.send_ready.notify_waiters();
@@ -350,25 +429,36 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 Ctrl::Subscribe(t) => (true, t),
                 Ctrl::Cancel(t) => (false, t),
             };
+            let Some(session) = self.session.as_mut() else {
+                continue;
+            };
             if self.minor == 0 {
                 let mut body = BytesMut::with_capacity(topic.len() + 1);
                 body.extend_from_slice(&[on as u8]);
                 body.extend_from_slice(&topic);
-                self.session
-                    .encode_frame(false, &body.freeze(), &mut self.wbuf)?;
+                session.encode_frame(false, &body.freeze(), &mut self.wbuf)?;
             } else {
                 let cmd = if on {
                     Command::Subscribe(topic)
                 } else {
                     Command::Cancel(topic)
                 };
-                self.session.encode_command(&cmd, &mut self.wbuf)?;
+                session.encode_command(&cmd, &mut self.wbuf)?;
             }
         }
         while let Some(msg) = self.drained.pop_front() {
             let n = msg.len();
-            for (i, f) in msg.frames().iter().enumerate() {
-                self.session.encode_frame(i + 1 < n, f, &mut self.wbuf)?;
+            match self.session.as_mut() {
+                Some(session) => {
+                    for (i, f) in msg.frames().iter().enumerate() {
+                        session.encode_frame(i + 1 < n, f, &mut self.wbuf)?;
+                    }
+                }
+                None => {
+                    for f in msg.into_frames() {
+                        self.wbuf.push_chunk(f);
+                    }
+                }
             }
         }
         Ok(())
@@ -394,7 +484,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
     }
 
     fn read(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
-        let needed = self.session.needed(&self.rbuf);
+        let needed = self
+            .session
+            .as_ref()
+            .map_or(READ_CHUNK, |s| s.needed(&self.rbuf));
         let have = self.rbuf.len();
         // Grow toward what the next frame needs, but never more than doubling what has
         // actually arrived, so a declared size cannot make us allocate ahead of the bytes.
@@ -405,7 +498,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             self.rbuf.reserve(want);
         }
         match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf) {
-            Poll::Ready(Ok(0)) => Err(ConnectionError::Eof),
+            Poll::Ready(Ok(0)) => {
+                // Whole frames already buffered are still delivered before the end.
+                self.eof = true;
+                Ok(true)
+            }
             Poll::Ready(Ok(_)) => Ok(true),
             Poll::Ready(Err(e)) => Err(e.into()),
             Poll::Pending => Ok(false),
@@ -427,7 +524,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 st.peers.remove(id);
             }
             Role::Dialed(_) => {
-                st.routing.disconnected(id);
+                if st.options.immediate {
+                    st.routing.detach(id);
+                } else {
+                    st.routing.disconnected(id);
+                }
                 if let Some(p) = st.peers.get_mut(id) {
                     p.in_count += n;
                     p.connected = false;
@@ -437,8 +538,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 }
             }
         }
+        let local = st.routing.has_local();
         drop(guard);
-        if n > 0 {
+        if n > 0 || local {
             self.shared.recv_ready.notify_one();
         }
     }

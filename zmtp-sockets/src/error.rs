@@ -24,6 +24,9 @@ pub enum SocketError {
     /// A non-blocking operation could not complete now.
     #[error("operation would block")]
     WouldBlock,
+    /// ROUTER_MANDATORY / STREAM: no peer with that routing id.
+    #[error("host unreachable: no peer with that routing id")]
+    HostUnreachable,
     /// A message with no frames.
     #[error("cannot send a message with no frames")]
     EmptyMessage,

@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use tokio_util::sync::WaitForCancellationFutureOwned;
 
 use crate::message::Message;
-use crate::peer::{Ctrl, PeerId};
+use crate::peer::{Ctrl, PeerId, PeerMeta};
 use crate::routing::{Incoming, classify};
 use crate::state::{Peer, Shared};
 
@@ -38,6 +38,18 @@ struct Side {
 /// Joins a connecting socket's pipe to a new pipe on the binding socket and spawns the
 /// driver that moves messages between them.
 pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
+    let connector = req.shared;
+    let a_id = req.peer;
+    // What each side learns about the other, as a ZMTP handshake would tell it.
+    let (a_identity, a_rid) = {
+        let st = connector.lock();
+        let rid = st
+            .peers
+            .get(a_id)
+            .and_then(|p| p.connect_routing_id.clone());
+        (st.options.routing_id.clone(), rid)
+    };
+    let b_identity = binder.lock().options.routing_id.clone();
     let b_id = {
         let mut guard = binder.lock();
         let st = &mut *guard;
@@ -45,27 +57,47 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         p.connected = true;
         let id = st.peers.insert(p);
         st.routing.attach(id);
-        let ctrl = st.routing.connected(id);
+        let meta = PeerMeta {
+            identity: a_identity,
+            socket_type: Some(connector.kind),
+            zmtp30: false,
+            connect_routing_id: None,
+        };
+        let ctrl = st.routing.connected(id, &meta, &mut st.peers);
         if let Some(p) = st.peers.get_mut(id) {
             p.ctrl = ctrl.into();
         }
         id
     };
-    let connector = req.shared;
-    let a_id = req.peer;
     let a_room = {
         let mut guard = connector.lock();
         let st = &mut *guard;
-        let ctrl = st.routing.connected(a_id);
+        if st.options.immediate {
+            st.routing.attach(a_id);
+        }
+        let meta = PeerMeta {
+            identity: b_identity,
+            socket_type: Some(binder.kind),
+            zmtp30: false,
+            connect_routing_id: a_rid,
+        };
+        if let Some(p) = st.peers.get_mut(a_id) {
+            p.connected = true;
+        }
+        let ctrl = st.routing.connected(a_id, &meta, &mut st.peers);
         match st.peers.get_mut(a_id) {
             Some(p) => {
-                p.connected = true;
                 p.ctrl = ctrl.into();
                 p.in_room()
             }
             None => 0,
         }
     };
+    for side in [&binder, &connector] {
+        if side.lock().routing.has_local() {
+            side.recv_ready.notify_one();
+        }
+    }
     let b_room = binder.lock().peers.get(b_id).map_or(0, |p| p.in_room());
     binder.send_ready.notify_waiters();
     connector.send_ready.notify_waiters();
@@ -176,6 +208,7 @@ fn transfer(
             Incoming::Discard => {}
         }
     }
+    let local = st.routing.has_local();
     let p = st.peers.get_mut(dst.id)?;
     p.in_count += delivered;
     let old_room = dst.room;
@@ -185,7 +218,7 @@ fn transfer(
         _ => p.waker = Some(cx.waker().clone()),
     }
     drop(guard);
-    if delivered > 0 && inbox_was_empty {
+    if (delivered > 0 && inbox_was_empty) || local {
         dst.shared.recv_ready.notify_one();
     }
     // Room freed by the receiver means the next pass can move more.

@@ -25,6 +25,13 @@ pub struct Options {
     pub max_msg_size: Option<u64>,
     /// ZMQ_ROUTING_ID sent as the Identity property (REQ, DEALER, ROUTER).
     pub routing_id: Bytes,
+    /// ZMQ_CONNECT_ROUTING_ID: the local name of the next outgoing connection (ROUTER,
+    /// STREAM); consumed by the next connect.
+    pub connect_routing_id: Option<Bytes>,
+    /// ZMQ_IMMEDIATE: queue only to connections that completed their handshake.
+    pub immediate: bool,
+    /// ZMQ_CONFLATE: keep only the newest message in each queue.
+    pub conflate: bool,
 }
 
 impl Default for Options {
@@ -38,6 +45,9 @@ impl Default for Options {
             handshake_ivl: Some(Duration::from_secs(30)),
             max_msg_size: None,
             routing_id: Bytes::new(),
+            connect_routing_id: None,
+            immediate: false,
+            conflate: false,
         }
     }
 }

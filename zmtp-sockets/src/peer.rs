@@ -1,6 +1,7 @@
 //! Peer identifiers and the [`PeerSet`] view that routing state machines act upon.
 
 use bytes::Bytes;
+use zmtp_codec::SocketType;
 
 use crate::message::Message;
 
@@ -37,6 +38,20 @@ pub enum Ctrl {
     Cancel(Bytes),
 }
 
+/// What routing learns about a peer when its handshake completes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeerMeta {
+    /// The peer's `Identity` property (empty when it sent none).
+    pub identity: Bytes,
+    /// The peer's socket type (`None` for raw STREAM connections).
+    pub socket_type: Option<SocketType>,
+    /// True when the peer speaks ZMTP 3.0 (subscriptions travel as data frames).
+    pub zmtp30: bool,
+    /// The routing id chosen locally for this connection with `ZMQ_CONNECT_ROUTING_ID`
+    /// (ROUTER and STREAM only); takes precedence over `identity`.
+    pub connect_routing_id: Option<Bytes>,
+}
+
 /// What a routing state machine sees of the socket's outgoing pipes. The engine implements
 /// it over its peer table; tests implement it over plain queues.
 pub trait PeerSet {
@@ -48,4 +63,8 @@ pub trait PeerSet {
     fn push_ctrl(&mut self, id: PeerId, ctrl: Ctrl);
     /// True when the peer has a live, handshaken connection.
     fn is_connected(&self, id: PeerId) -> bool;
+    /// Drops the peer's connection (e.g. a duplicate ROUTER routing id, a STREAM closed by
+    /// the application, a second PAIR peer). Routing has already forgotten the peer; the
+    /// engine closes the connection and later reports it through `disconnected`/`detach`.
+    fn kill(&mut self, id: PeerId, reason: &'static str);
 }

@@ -15,7 +15,7 @@ use crate::inproc::{InprocConnect, join};
 use crate::message::Message;
 use crate::options::Options;
 use crate::peer::PeerId;
-use crate::routing::{RecvAction, Routing, RoutingError, SendError};
+use crate::routing::{RecvAction, Routing, RoutingError, RoutingOption, SendError};
 use crate::state::{Peer, Shared};
 
 /// An engine socket. Cloning gives another handle to the same socket; the socket stays
@@ -117,8 +117,13 @@ impl Socket {
         let id = {
             let mut guard = self.shared.lock();
             let st = &mut *guard;
-            let id = st.peers.insert(Peer::new(&st.options));
-            st.routing.attach(id);
+            let mut peer = Peer::new(&st.options);
+            // CONNECT_ROUTING_ID names only the next connection.
+            peer.connect_routing_id = st.options.connect_routing_id.take();
+            let id = st.peers.insert(peer);
+            if !st.options.immediate {
+                st.routing.attach(id);
+            }
             id
         };
         self.shared.send_ready.notify_waiters();
@@ -183,6 +188,10 @@ impl Socket {
                 error: SocketError::WouldBlock,
                 message: Some(m),
             },
+            SendError::HostUnreachable(m) => SendFailure {
+                error: SocketError::HostUnreachable,
+                message: Some(m),
+            },
             SendError::State(m) => SendFailure {
                 error: SocketError::InvalidState,
                 message: Some(m),
@@ -231,6 +240,14 @@ impl Socket {
             RoutingError::State => SocketError::InvalidState,
             RoutingError::NotSupported => SocketError::NotSupported(self.shared.kind),
         })?;
+        if let Some(m) = st.routing.take_local() {
+            let more = st.routing.has_local() || !st.inbox.is_empty();
+            drop(guard);
+            if more {
+                self.shared.recv_ready.notify_one();
+            }
+            return Ok(Some(m));
+        }
         while let Some((from, msg)) = st.pop_inbox() {
             match st.routing.on_recv(from, msg) {
                 RecvAction::Deliver(m) => {
@@ -267,6 +284,18 @@ impl Socket {
             }
             notified.await;
         }
+    }
+
+    /// Sets a routing option (ROUTER_MANDATORY, XPUB_VERBOSE, ...); fails with
+    /// `NotSupported` when it does not apply to this socket type.
+    pub fn set_routing_option(&self, opt: RoutingOption) -> Result<(), SocketError> {
+        let mut st = self.shared.lock();
+        if st.closed {
+            return Err(SocketError::Closed);
+        }
+        st.routing
+            .set_option(opt)
+            .map_err(|_| SocketError::NotSupported(self.shared.kind))
     }
 
     /// Adds a subscription (SUB).

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
 
+use bytes::Bytes;
 use tokio::runtime::Handle;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -34,6 +35,10 @@ pub(crate) struct Peer {
     pub kill: Option<&'static str>,
     /// True while the driver holds messages taken from `out` that are not fully written.
     pub unsent: bool,
+    /// CONFLATE: a new message replaces whatever is queued.
+    pub conflate: bool,
+    /// CONNECT_ROUTING_ID given for this (connect-side) pipe.
+    pub connect_routing_id: Option<Bytes>,
 }
 
 impl Peer {
@@ -49,11 +54,13 @@ impl Peer {
             minor: 1,
             kill: None,
             unsent: false,
+            conflate: options.conflate,
+            connect_routing_id: None,
         }
     }
 
     pub fn out_full(&self) -> bool {
-        self.out_hwm != 0 && self.out.len() >= self.out_hwm
+        !self.conflate && self.out_hwm != 0 && self.out.len() >= self.out_hwm
     }
 
     pub fn in_room(&self) -> usize {
@@ -149,6 +156,9 @@ impl PeerSet for PeerTable {
     fn push(&mut self, id: PeerId, msg: Message) -> Result<(), Message> {
         match self.get_mut(id) {
             Some(p) if !p.out_full() => {
+                if p.conflate {
+                    p.out.clear();
+                }
                 p.out.push_back(msg);
                 p.wake();
                 Ok(())
@@ -160,6 +170,13 @@ impl PeerSet for PeerTable {
     fn push_ctrl(&mut self, id: PeerId, ctrl: Ctrl) {
         if let Some(p) = self.get_mut(id) {
             p.ctrl.push_back(ctrl);
+            p.wake();
+        }
+    }
+
+    fn kill(&mut self, id: PeerId, reason: &'static str) {
+        if let Some(p) = self.get_mut(id) {
+            p.kill = Some(reason);
             p.wake();
         }
     }

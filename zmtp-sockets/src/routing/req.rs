@@ -1,18 +1,50 @@
-//! REQ: strict send/receive alternation, round-robin requests, replies only from the
-//! peer last sent to, empty delimiter added on send and required on receipt.
+//! REQ: send/receive alternation, round-robin requests, replies only from the peer last
+//! sent to, empty delimiter added on send and required on receipt. REQ_CORRELATE adds a
+//! request id before the delimiter; REQ_RELAXED allows a new request at any time.
 
 use bytes::Bytes;
 
+use super::dealer::send_probe;
 use super::lb::LoadBalancer;
 use super::{RecvAction, RoutingError, SendError};
 use crate::message::Message;
 use crate::peer::{PeerId, PeerSet};
 
+/// Length of a REQ_CORRELATE request id frame.
+pub const REQUEST_ID_LEN: usize = 4;
+
+/// The request a reply is awaited for.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    peer: PeerId,
+    request_id: Option<u32>,
+}
+
 /// REQ routing state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Req {
     lb: LoadBalancer,
-    awaiting: Option<PeerId>,
+    awaiting: Option<Pending>,
+    next_request_id: u32,
+    /// REQ_CORRELATE: tag requests with an id and accept only the matching reply.
+    pub correlate: bool,
+    /// REQ_RELAXED: a new request may be sent before the reply; it replaces the old one.
+    pub relaxed: bool,
+    /// PROBE_ROUTER: greet every new connection with an empty message.
+    pub probe: bool,
+}
+
+impl Default for Req {
+    fn default() -> Self {
+        Req {
+            lb: LoadBalancer::default(),
+            awaiting: None,
+            next_request_id: rand::random::<u32>(),
+            correlate: false,
+            relaxed: false,
+            probe: false,
+        }
+    }
 }
 
 impl Req {
@@ -26,19 +58,37 @@ impl Req {
         self.lb.detach(id);
     }
 
-    /// Sends a request: fails with a state error while a reply is outstanding.
+    /// A connection completed its handshake.
+    pub fn connected(&mut self, id: PeerId, peers: &mut impl PeerSet) {
+        if self.probe {
+            send_probe(id, peers);
+        }
+    }
+
+    /// Sends a request: a state error while a reply is outstanding, unless relaxed.
     pub fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
-        if self.awaiting.is_some() {
+        if self.awaiting.is_some() && !self.relaxed {
             return Err(SendError::State(msg));
         }
         msg.push_front(Bytes::new());
+        let request_id = self.correlate.then_some(self.next_request_id);
+        if let Some(rid) = request_id {
+            // libzmq writes the id in host byte order.
+            msg.push_front(Bytes::copy_from_slice(&rid.to_ne_bytes()));
+        }
         match self.lb.send(msg, peers) {
-            Ok(id) => {
-                self.awaiting = Some(id);
+            Ok(peer) => {
+                self.awaiting = Some(Pending { peer, request_id });
+                if request_id.is_some() {
+                    self.next_request_id = self.next_request_id.wrapping_add(1);
+                }
                 Ok(())
             }
             Err(mut m) => {
                 m.pop_front();
+                if request_id.is_some() {
+                    m.pop_front();
+                }
                 Err(SendError::WouldBlock(m))
             }
         }
@@ -53,18 +103,28 @@ impl Req {
         }
     }
 
-    /// Filters an incoming message.
+    /// Filters an incoming message. Any reply must be `["", body..]` or `[id4, "", body..]`
+    /// (else the connection is dropped, as libzmq's REQ session does); only the reply to
+    /// the outstanding request, from the peer it went to, is delivered.
     pub fn on_recv(&mut self, from: PeerId, mut msg: Message) -> RecvAction {
-        if self.awaiting != Some(from) {
+        let frames = msg.frames();
+        let tagged = match frames {
+            [d, _, ..] if d.is_empty() => None,
+            [rid, d, _, ..] if rid.len() == REQUEST_ID_LEN && d.is_empty() => Some(&rid[..]),
+            _ => return RecvAction::DropAndKill("REQ received a malformed reply"),
+        };
+        let Some(pending) = self.awaiting.filter(|p| p.peer == from) else {
+            return RecvAction::Drop;
+        };
+        let expected = pending.request_id.map(u32::to_ne_bytes);
+        if tagged != expected.as_ref().map(|e| &e[..]) {
             return RecvAction::Drop;
         }
-        match msg.first() {
-            Some(d) if d.is_empty() && msg.len() > 1 => {
-                msg.pop_front();
-                self.awaiting = None;
-                RecvAction::Deliver(msg)
-            }
-            _ => RecvAction::DropAndKill("REQ received a reply without an empty delimiter"),
+        if tagged.is_some() {
+            msg.pop_front();
         }
+        msg.pop_front();
+        self.awaiting = None;
+        RecvAction::Deliver(msg)
     }
 }

@@ -1,0 +1,38 @@
+//! Port of libzmq's `perf/remote_thr` on zmtp: connects a PUSH socket and sends
+//! `message-count` messages of `message-size` bytes, then closes with infinite linger so
+//! that every message reaches the receiver before the process exits.
+//! `ZMTP_PERF_SENDER_GRACE_MS=N` keeps the connection open N ms longer before closing.
+//!
+//! usage: remote_thr <connect-to> <message-size> <message-count>
+
+use benches::{fail, parse_args, run};
+use zmtp_api::{Bytes, Socket, SocketOption, SocketType};
+
+fn main() {
+    let args = parse_args("remote_thr <connect-to> <message-size> <message-count>");
+    let size = args.message_size;
+    run(async move {
+        let s = Socket::new(SocketType::Push).unwrap_or_else(|e| fail("socket", e));
+        s.set_option(SocketOption::Linger(-1))
+            .unwrap_or_else(|e| fail("set_option", e));
+        s.connect(&args.endpoint)
+            .unwrap_or_else(|e| fail("connect", e));
+
+        for _ in 0..args.count {
+            // A fresh message each time, like zmq_msg_init_size in the original.
+            let msg = Bytes::from(vec![0u8; size]);
+            s.send(msg).await.unwrap_or_else(|e| fail("send", e));
+        }
+
+        // Optional grace period (ZMTP_PERF_SENDER_GRACE_MS, default 0): once everything has
+        // been handed to the connection, keep it open a little longer so that a receiver
+        // still draining its buffers is not cut off by the close.
+        if let Some(grace) = benches::sender_grace() {
+            s.flush(None).await;
+            tokio::time::sleep(grace).await;
+        }
+
+        // Linger is infinite: wait until everything queued has been written.
+        s.close_and_flush().await;
+    });
+}

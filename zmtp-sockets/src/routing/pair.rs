@@ -1,0 +1,50 @@
+//! PAIR: exactly one peer. The first pipe wins; a second connection while it lives is
+//! killed, and anything it managed to send is discarded.
+
+use super::{RecvAction, SendError};
+use crate::message::Message;
+use crate::peer::{PeerId, PeerSet};
+
+/// PAIR routing state.
+#[derive(Debug, Default)]
+pub struct Pair {
+    peer: Option<PeerId>,
+}
+
+impl Pair {
+    /// A pipe exists: it becomes the peer unless one is already held.
+    pub fn attach(&mut self, id: PeerId) {
+        self.peer.get_or_insert(id);
+    }
+
+    /// A connection completed its handshake: refused unless it is the peer.
+    pub fn connected(&mut self, id: PeerId, peers: &mut impl PeerSet) {
+        if *self.peer.get_or_insert(id) != id {
+            peers.kill(id, "PAIR socket already has a peer");
+        }
+    }
+
+    /// The pipe is gone for good: the next one may take its place.
+    pub fn detach(&mut self, id: PeerId) {
+        if self.peer == Some(id) {
+            self.peer = None;
+        }
+    }
+
+    /// Sends to the peer.
+    pub fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+        match self.peer {
+            Some(id) if peers.has_room(id) => peers.push(id, msg).map_err(SendError::WouldBlock),
+            _ => Err(SendError::WouldBlock(msg)),
+        }
+    }
+
+    /// Delivers messages from the peer only.
+    pub fn on_recv(&self, from: PeerId, msg: Message) -> RecvAction {
+        if self.peer == Some(from) {
+            RecvAction::Deliver(msg)
+        } else {
+            RecvAction::DropAndKill("PAIR socket already has a peer")
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! ROUTER: every connected peer gets a routing id; incoming messages are prefixed with the
+//! sender's id and outgoing messages are addressed by their first frame.
+
+use bytes::Bytes;
+
+use super::dealer::send_probe;
+use super::ids::RoutingIds;
+use super::{RecvAction, SendError};
+use crate::message::Message;
+use crate::peer::{PeerId, PeerMeta, PeerSet};
+
+/// ROUTER routing state.
+#[derive(Debug, Default)]
+pub struct Router {
+    ids: RoutingIds,
+    /// ROUTER_MANDATORY: report unroutable messages instead of dropping them.
+    pub mandatory: bool,
+    /// ROUTER_HANDOVER: a newcomer with a taken id displaces the old peer.
+    pub handover: bool,
+    /// PROBE_ROUTER: greet every new connection with an empty message.
+    pub probe: bool,
+}
+
+/// The id a new connection is known by: the locally chosen one, else the peer's own
+/// `Identity`, else `None` (an automatic id is due).
+fn requested_id(meta: &PeerMeta) -> Option<Bytes> {
+    meta.connect_routing_id
+        .iter()
+        .chain(std::iter::once(&meta.identity))
+        .find(|id| !id.is_empty())
+        .cloned()
+}
+
+impl Router {
+    /// Names the new connection and resolves id clashes (kill the newcomer, or with
+    /// handover the old holder).
+    pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
+        let name = match requested_id(meta) {
+            Some(name) => name,
+            None => self.ids.auto_id(),
+        };
+        match self.ids.peer(&name) {
+            Some(old) if old != id && self.handover => {
+                self.ids.displace(old);
+                peers.kill(old, "ROUTER routing id handed over to a new connection");
+            }
+            Some(old) if old != id => {
+                self.ids.remove(id);
+                peers.kill(id, "ROUTER routing id already in use");
+                return;
+            }
+            _ => {}
+        }
+        self.ids.insert(name, id);
+        if self.probe {
+            send_probe(id, peers);
+        }
+    }
+
+    /// The connection ended: the id is free again; queued messages keep it.
+    pub fn disconnected(&mut self, id: PeerId) {
+        self.ids.unroute(id);
+    }
+
+    /// The pipe is gone for good.
+    pub fn detach(&mut self, id: PeerId) {
+        self.ids.remove(id);
+    }
+
+    /// Prefixes the sender's routing id; messages from unnamed peers are dropped.
+    pub fn on_recv(&self, from: PeerId, mut msg: Message) -> RecvAction {
+        match self.ids.name(from) {
+            Some(name) => {
+                msg.push_front(name.clone());
+                RecvAction::Deliver(msg)
+            }
+            None => RecvAction::Drop,
+        }
+    }
+
+    /// Strips the routing id and queues the rest for that peer. A lone id frame is ignored;
+    /// unknown ids and full pipes drop the message unless ROUTER_MANDATORY is set.
+    pub fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+        if msg.len() < 2 {
+            return Ok(());
+        }
+        let target = msg.first().and_then(|name| self.ids.peer(name));
+        let Some(target) = target else {
+            return if self.mandatory {
+                Err(SendError::HostUnreachable(msg))
+            } else {
+                Ok(())
+            };
+        };
+        if !peers.has_room(target) {
+            return if self.mandatory {
+                Err(SendError::WouldBlock(msg))
+            } else {
+                Ok(())
+            };
+        }
+        let name = msg.pop_front();
+        match peers.push(target, msg) {
+            Err(mut back) if self.mandatory => {
+                if let Some(name) = name {
+                    back.push_front(name);
+                }
+                Err(SendError::WouldBlock(back))
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! STREAM: raw byte connections addressed like ROUTER peers. Outgoing `[id, data]` writes
+//! the data to that connection (empty data closes it); incoming chunks arrive as
+//! `[id, chunk]`; with STREAM_NOTIFY, `[id, ""]` announces each connect and disconnect.
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+
+use super::ids::RoutingIds;
+use super::{RecvAction, SendError};
+use crate::message::Message;
+use crate::peer::{PeerId, PeerMeta, PeerSet};
+
+/// STREAM routing state.
+#[derive(Debug)]
+pub struct Stream {
+    ids: RoutingIds,
+    local: VecDeque<Message>,
+    /// STREAM_NOTIFY (default on): synthesize `[id, ""]` on connect and disconnect.
+    pub notify: bool,
+}
+
+impl Default for Stream {
+    fn default() -> Self {
+        Stream {
+            ids: RoutingIds::default(),
+            local: VecDeque::new(),
+            notify: true,
+        }
+    }
+}
+
+impl Stream {
+    /// Names the new connection (locally chosen id or an automatic one); a clash with a
+    /// live id kills the newcomer.
+    pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
+        // Raw peers have no Identity property; only a local choice counts.
+        let name = match meta.connect_routing_id.as_ref().filter(|n| !n.is_empty()) {
+            Some(name) => name.clone(),
+            None => self.ids.auto_id(),
+        };
+        if self.ids.peer(&name).is_some_and(|old| old != id) {
+            self.ids.remove(id);
+            peers.kill(id, "STREAM routing id already in use");
+            return;
+        }
+        self.ids.insert(name.clone(), id);
+        self.announce(name);
+    }
+
+    /// The connection ended: announce it (once) and free its id. Chunks it sent before
+    /// are still delivered under that id.
+    pub fn disconnected(&mut self, id: PeerId) {
+        if let Some(name) = self.ids.unroute(id) {
+            self.announce(name);
+        }
+    }
+
+    /// The pipe is gone for good (announced if `disconnected` was not called).
+    pub fn detach(&mut self, id: PeerId) {
+        if let Some(name) = self.ids.remove(id) {
+            self.announce(name);
+        }
+    }
+
+    fn announce(&mut self, name: Bytes) {
+        if self.notify {
+            self.local
+                .push_back(Message::from_frames([name, Bytes::new()]));
+        }
+    }
+
+    /// Prefixes the connection's id to a received chunk.
+    pub fn on_recv(&self, from: PeerId, mut msg: Message) -> RecvAction {
+        match self.ids.name(from) {
+            Some(name) => {
+                msg.push_front(name.clone());
+                RecvAction::Deliver(msg)
+            }
+            None => RecvAction::Drop,
+        }
+    }
+
+    /// Sends `[id, data]`: data goes out raw; empty data closes the connection.
+    pub fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+        if msg.len() < 2 {
+            // libzmq ignores an id frame with nothing after it.
+            return Ok(());
+        }
+        let Some(target) = msg.first().and_then(|name| self.ids.peer(name)) else {
+            return Err(SendError::HostUnreachable(msg));
+        };
+        if msg.frames().iter().skip(1).all(Bytes::is_empty) {
+            self.ids.remove(target);
+            peers.kill(target, "STREAM connection closed by the application");
+            return Ok(());
+        }
+        if !peers.has_room(target) {
+            return Err(SendError::WouldBlock(msg));
+        }
+        let name = msg.pop_front();
+        peers.push(target, msg).map_err(|mut back| {
+            if let Some(name) = name {
+                back.push_front(name);
+            }
+            SendError::WouldBlock(back)
+        })
+    }
+
+    /// The next synthesized notification for the application.
+    pub fn take_local(&mut self) -> Option<Message> {
+        self.local.pop_front()
+    }
+
+    /// True when a notification is waiting.
+    pub fn has_local(&self) -> bool {
+        !self.local.is_empty()
+    }
+}

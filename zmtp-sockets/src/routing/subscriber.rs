@@ -1,0 +1,143 @@
+//! SUB and XSUB: counted subscriptions, forwarded to every connected publisher and
+//! replayed on each new connection. SUB filters what it receives; XSUB takes its
+//! subscriptions as `0x01topic` / `0x00topic` messages and passes everything else upstream.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+
+use super::trie::SubscriptionTrie;
+use super::{RecvAction, SendError};
+use crate::message::Message;
+use crate::peer::{Ctrl, PeerId, PeerSet};
+
+/// SUB/XSUB routing state.
+#[derive(Debug, Default)]
+pub struct Subscriber {
+    /// XSUB (no filtering, sends upstream) rather than SUB.
+    xsub: bool,
+    counts: HashMap<Bytes, u32>,
+    filter: SubscriptionTrie,
+    connected: Vec<PeerId>,
+    /// INVERT_MATCHING (SUB): deliver the messages that match *no* subscription.
+    pub invert: bool,
+}
+
+/// The single owner of the local filter's entries.
+const SELF: PeerId = PeerId(0);
+
+/// What a counted subscription change means for the publishers.
+enum Change {
+    /// Tell them (every subscribe; the cancel that brings the count to zero).
+    Forward,
+    /// Nothing to tell.
+    Quiet,
+}
+
+impl Subscriber {
+    /// A SUB (`xsub == false`) or XSUB state machine.
+    pub fn new(xsub: bool) -> Self {
+        Subscriber {
+            xsub,
+            ..Default::default()
+        }
+    }
+
+    /// A publisher connected: every current subscription, once each, to send it first.
+    pub fn connected(&mut self, id: PeerId) -> Vec<Ctrl> {
+        if !self.connected.contains(&id) {
+            self.connected.push(id);
+        }
+        self.counts
+            .keys()
+            .map(|t| Ctrl::Subscribe(t.clone()))
+            .collect()
+    }
+
+    /// A publisher's connection ended (or its pipe went away).
+    pub fn disconnected(&mut self, id: PeerId) {
+        self.connected.retain(|p| *p != id);
+    }
+
+    fn add(&mut self, topic: Bytes) -> Change {
+        self.filter.add(&topic, SELF);
+        *self.counts.entry(topic).or_insert(0) += 1;
+        Change::Forward
+    }
+
+    fn remove(&mut self, topic: &[u8]) -> Change {
+        let Some(count) = self.counts.get_mut(topic) else {
+            return Change::Quiet;
+        };
+        *count = count.saturating_sub(1);
+        if *count > 0 {
+            return Change::Quiet;
+        }
+        self.counts.remove(topic);
+        self.filter.remove(topic, SELF);
+        Change::Forward
+    }
+
+    /// SUB's subscribe: counted, forwarded as a SUBSCRIBE to connected publishers. False
+    /// on XSUB, which subscribes by sending `0x01topic`.
+    pub fn subscribe(&mut self, topic: Bytes, peers: &mut impl PeerSet) -> bool {
+        if self.xsub {
+            return false;
+        }
+        if let Change::Forward = self.add(topic.clone()) {
+            self.forward_ctrl(Ctrl::Subscribe(topic), peers);
+        }
+        true
+    }
+
+    /// SUB's unsubscribe: the CANCEL goes out when the count reaches zero. False on XSUB.
+    pub fn unsubscribe(&mut self, topic: Bytes, peers: &mut impl PeerSet) -> bool {
+        if self.xsub {
+            return false;
+        }
+        if let Change::Forward = self.remove(&topic) {
+            self.forward_ctrl(Ctrl::Cancel(topic), peers);
+        }
+        true
+    }
+
+    fn forward_ctrl(&self, ctrl: Ctrl, peers: &mut impl PeerSet) {
+        for &id in &self.connected {
+            peers.push_ctrl(id, ctrl.clone());
+        }
+    }
+
+    /// XSUB's send: `0x01topic` / `0x00topic` update the counted subscriptions and are
+    /// forwarded as they are (a cancel only when its count reaches zero); anything else
+    /// goes to every connected publisher. Full pipes drop the message.
+    pub fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+        if !self.xsub {
+            return Err(SendError::NotSupported(msg));
+        }
+        let change = match msg.first() {
+            Some(f) if f.first() == Some(&1) => self.add(f.slice(1..)),
+            Some(f) if f.first() == Some(&0) => self.remove(&f[1..]),
+            _ => Change::Forward,
+        };
+        if let Change::Forward = change {
+            for &id in &self.connected {
+                let _dropped_at_hwm = peers.push(id, msg.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// SUB delivers the messages whose first frame matches a subscription (or, inverted,
+    /// matches none); XSUB delivers everything.
+    pub fn on_recv(&self, msg: Message) -> RecvAction {
+        if self.xsub {
+            return RecvAction::Deliver(msg);
+        }
+        let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
+        if self.filter.matches(first) != self.invert {
+            RecvAction::Deliver(msg)
+        } else {
+            RecvAction::Drop
+        }
+    }
+}
