@@ -77,13 +77,15 @@ pub fn print_lat(message_size: usize, roundtrip_count: usize, elapsed_us: u64) {
 
 /// Runs `fut` on a tokio runtime chosen by the environment:
 ///
-/// - `ZMTP_PERF_RUNTIME=multi` (default) or `current` (current-thread runtime);
+/// - `ZMTP_PERF_RUNTIME=current` (default: a current-thread runtime, one thread per
+///   process like libzmq's application thread plus I/O thread pair on a 2-core machine) or
+///   `multi` (multi-thread runtime);
 /// - `ZMTP_PERF_THREADS=N`: worker threads of the multi-thread runtime (default: tokio's).
 pub fn run<F: Future>(fut: F) -> F::Output {
     let flavor = std::env::var("ZMTP_PERF_RUNTIME").unwrap_or_default();
     let mut builder = match flavor.as_str() {
-        "current" | "current_thread" => tokio::runtime::Builder::new_current_thread(),
-        "" | "multi" | "multi_thread" => {
+        "" | "current" | "current_thread" => tokio::runtime::Builder::new_current_thread(),
+        "multi" | "multi_thread" => {
             let mut b = tokio::runtime::Builder::new_multi_thread();
             if let Some(n) = std::env::var("ZMTP_PERF_THREADS")
                 .ok()

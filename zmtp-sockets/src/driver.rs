@@ -24,7 +24,7 @@ use crate::routing::Incoming;
 use crate::state::{Peer, Shared};
 
 /// Read buffer growth step.
-const READ_CHUNK: usize = 64 * 1024;
+const READ_CHUNK: usize = 256 * 1024;
 /// Stop draining outgoing messages while this many bytes wait to be written.
 const WRITE_HIGH: usize = 256 * 1024;
 /// Messages taken from the pipe per lock acquisition.
@@ -489,12 +489,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             .as_ref()
             .map_or(READ_CHUNK, |s| s.needed(&self.rbuf));
         let have = self.rbuf.len();
+        let missing = needed.saturating_sub(have);
         // Grow toward what the next frame needs, but never more than doubling what has
         // actually arrived, so a declared size cannot make us allocate ahead of the bytes.
-        let want = needed
-            .saturating_sub(have)
-            .clamp(READ_CHUNK, have.max(READ_CHUNK));
-        if self.rbuf.capacity() - have < want / 2 {
+        let want = missing.clamp(READ_CHUNK, have.max(READ_CHUNK));
+        let spare = self.rbuf.capacity() - have;
+        // Reserve when the buffer runs low, or when the frame being read would not fit,
+        // so a large body lands in one allocation instead of being copied on growth.
+        if spare < READ_CHUNK / 4 || (missing > spare && missing <= want) {
             self.rbuf.reserve(want);
         }
         match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf) {
