@@ -27,6 +27,9 @@ pub enum SocketError {
     /// ROUTER_MANDATORY / STREAM: no peer with that routing id.
     #[error("host unreachable: no peer with that routing id")]
     HostUnreachable,
+    /// unbind/disconnect of an endpoint the socket does not have.
+    #[error("no such endpoint: {0}")]
+    NoSuchEndpoint(String),
     /// A message with no frames.
     #[error("cannot send a message with no frames")]
     EmptyMessage,

@@ -150,9 +150,48 @@ impl Socket {
             }
         }
         let mut st = self.shared.lock();
-        st.connected.push((ep.to_string(), token));
+        st.connected.push((ep.to_string(), token, id));
         st.last_endpoint = Some(ep.to_string());
         Ok(())
+    }
+
+    /// Stops listening on a bound endpoint (give the resolved form for wildcard binds,
+    /// as [`Socket::bind`] returned it). Connections already accepted stay.
+    pub fn unbind(&self, endpoint: &str) -> Result<(), SocketError> {
+        let canonical = endpoint.parse::<Endpoint>().map(|e| e.to_string()).ok();
+        let mut st = self.shared.lock();
+        let pos = st
+            .bound
+            .iter()
+            .position(|(e, _)| e == endpoint || Some(e) == canonical.as_ref())
+            .ok_or_else(|| SocketError::NoSuchEndpoint(endpoint.to_string()))?;
+        let (_, token) = st.bound.remove(pos);
+        token.cancel();
+        Ok(())
+    }
+
+    /// Drops a connection made with [`Socket::connect`], with its pipe and queued messages.
+    pub fn disconnect(&self, endpoint: &str) -> Result<(), SocketError> {
+        let canonical = endpoint.parse::<Endpoint>().map(|e| e.to_string()).ok();
+        let mut guard = self.shared.lock();
+        let st = &mut *guard;
+        let pos = st
+            .connected
+            .iter()
+            .position(|(e, _, _)| e == endpoint || Some(e) == canonical.as_ref())
+            .ok_or_else(|| SocketError::NoSuchEndpoint(endpoint.to_string()))?;
+        let (_, token, id) = st.connected.remove(pos);
+        token.cancel();
+        st.routing.detach(id);
+        if let Some(mut p) = st.peers.remove(id) {
+            p.wake();
+        }
+        Ok(())
+    }
+
+    /// A token cancelled when the socket closes (for `closed()` futures).
+    pub fn closed_token(&self) -> tokio_util::sync::CancellationToken {
+        self.shared.shutdown.clone()
     }
 
     /// The last endpoint bound or connected.
@@ -163,8 +202,15 @@ impl Socket {
     /// Bound (`true`) or connected (`false`) endpoints, newest first.
     pub fn endpoints(&self, bound: bool) -> Vec<String> {
         let st = self.shared.lock();
-        let list = if bound { &st.bound } else { &st.connected };
-        list.iter().rev().map(|(e, _)| e.clone()).collect()
+        if bound {
+            st.bound.iter().rev().map(|(e, _)| e.clone()).collect()
+        } else {
+            st.connected
+                .iter()
+                .rev()
+                .map(|(e, _, _)| e.clone())
+                .collect()
+        }
     }
 
     /// Queues a message if a pipe has room now.

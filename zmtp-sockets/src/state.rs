@@ -195,7 +195,7 @@ pub(crate) struct State {
     pub options: Options,
     pub closed: bool,
     pub bound: Vec<(String, CancellationToken)>,
-    pub connected: Vec<(String, CancellationToken)>,
+    pub connected: Vec<(String, CancellationToken, PeerId)>,
     pub last_endpoint: Option<String>,
 }
 
