@@ -158,13 +158,8 @@ impl Socket {
     /// Stops listening on a bound endpoint (give the resolved form for wildcard binds,
     /// as [`Socket::bind`] returned it). Connections already accepted stay.
     pub fn unbind(&self, endpoint: &str) -> Result<(), SocketError> {
-        let canonical = endpoint.parse::<Endpoint>().map(|e| e.to_string()).ok();
         let mut st = self.shared.lock();
-        let pos = st
-            .bound
-            .iter()
-            .position(|(e, _)| e == endpoint || Some(e) == canonical.as_ref())
-            .ok_or_else(|| SocketError::NoSuchEndpoint(endpoint.to_string()))?;
+        let pos = find_endpoint(st.bound.iter().map(|(e, _)| e), endpoint)?;
         let (_, token) = st.bound.remove(pos);
         token.cancel();
         Ok(())
@@ -172,14 +167,9 @@ impl Socket {
 
     /// Drops a connection made with [`Socket::connect`], with its pipe and queued messages.
     pub fn disconnect(&self, endpoint: &str) -> Result<(), SocketError> {
-        let canonical = endpoint.parse::<Endpoint>().map(|e| e.to_string()).ok();
         let mut guard = self.shared.lock();
         let st = &mut *guard;
-        let pos = st
-            .connected
-            .iter()
-            .position(|(e, _, _)| e == endpoint || Some(e) == canonical.as_ref())
-            .ok_or_else(|| SocketError::NoSuchEndpoint(endpoint.to_string()))?;
+        let pos = find_endpoint(st.connected.iter().map(|(e, _, _)| e), endpoint)?;
         let (_, token, id) = st.connected.remove(pos);
         token.cancel();
         st.routing.detach(id);
@@ -430,6 +420,16 @@ impl Socket {
             delay = (delay * 2).min(Duration::from_millis(20));
         }
     }
+}
+
+/// Position of `endpoint` (as given, or in canonical form) in a list of endpoints.
+fn find_endpoint<'a>(
+    mut list: impl Iterator<Item = &'a String>,
+    endpoint: &str,
+) -> Result<usize, SocketError> {
+    let canonical = endpoint.parse::<Endpoint>().map(|e| e.to_string()).ok();
+    list.position(|e| e == endpoint || Some(e) == canonical.as_ref())
+        .ok_or_else(|| SocketError::NoSuchEndpoint(endpoint.to_string()))
 }
 
 async fn accept_loop(

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 
+use super::RecvAction;
+use crate::message::Message;
 use crate::peer::PeerId;
 
 /// Length of an automatically generated routing id.
@@ -49,6 +51,18 @@ impl RoutingIds {
     /// The routable peer answering to `id`.
     pub fn peer(&self, id: &[u8]) -> Option<PeerId> {
         self.routable.get(id).copied()
+    }
+
+    /// Prefixes a received message with its sender's routing id (ROUTER, STREAM);
+    /// messages from peers without an id yet are dropped.
+    pub fn prefix(&self, from: PeerId, mut msg: Message) -> RecvAction {
+        match self.name(from) {
+            Some(name) => {
+                msg.push_front(name.clone());
+                RecvAction::Deliver(msg)
+            }
+            None => RecvAction::Drop,
+        }
     }
 
     /// The id under which `peer`'s messages are delivered, if it has one.

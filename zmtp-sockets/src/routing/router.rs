@@ -68,14 +68,8 @@ impl Router {
     }
 
     /// Prefixes the sender's routing id; messages from unnamed peers are dropped.
-    pub fn on_recv(&self, from: PeerId, mut msg: Message) -> RecvAction {
-        match self.ids.name(from) {
-            Some(name) => {
-                msg.push_front(name.clone());
-                RecvAction::Deliver(msg)
-            }
-            None => RecvAction::Drop,
-        }
+    pub fn on_recv(&self, from: PeerId, msg: Message) -> RecvAction {
+        self.ids.prefix(from, msg)
     }
 
     /// Strips the routing id and queues the rest for that peer. A lone id frame is ignored;

@@ -71,14 +71,8 @@ impl Stream {
     }
 
     /// Prefixes the connection's id to a received chunk.
-    pub fn on_recv(&self, from: PeerId, mut msg: Message) -> RecvAction {
-        match self.ids.name(from) {
-            Some(name) => {
-                msg.push_front(name.clone());
-                RecvAction::Deliver(msg)
-            }
-            None => RecvAction::Drop,
-        }
+    pub fn on_recv(&self, from: PeerId, msg: Message) -> RecvAction {
+        self.ids.prefix(from, msg)
     }
 
     /// Sends `[id, data]`: data goes out raw; empty data closes the connection.
