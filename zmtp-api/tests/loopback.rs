@@ -175,3 +175,37 @@ async fn inproc_hwm_is_sum_of_both_ends() {
     }
     assert!(pull.try_recv_message().unwrap().is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connecting_xpub_sees_subscriptions() {
+    for ep in ["inproc://loopback-xpub-connect", "tcp://127.0.0.1:*"] {
+        let sub = Socket::new(SocketType::Sub).unwrap();
+        sub.subscribe("t").unwrap();
+        sub.bind(ep).unwrap();
+        let xpub = Socket::new(SocketType::XPub).unwrap();
+        xpub.connect(&sub.last_endpoint().unwrap()).unwrap();
+        let notice = tokio::time::timeout(DEADLINE, xpub.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(notice, "\x01t", "{ep}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_notifies_connect() {
+    let s = Socket::new(SocketType::Stream).unwrap();
+    s.bind("tcp://127.0.0.1:*").unwrap();
+    let addr = s
+        .last_endpoint()
+        .unwrap()
+        .trim_start_matches("tcp://")
+        .to_string();
+    let _client = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let hello = tokio::time::timeout(DEADLINE, s.recv_multipart())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hello.len(), 2);
+    assert!(hello[1].is_empty());
+}

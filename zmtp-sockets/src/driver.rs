@@ -14,7 +14,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Sleep;
 use tokio_util::sync::WaitForCancellationFutureOwned;
 use zmtp_codec::{
-    Command, Event, NullMechanism, PeerInfo, Session, SessionConfig, SocketType, WriteBuf,
+    Command, Event, NullMechanism, PeerInfo, ProtocolError, Session, SessionConfig, SocketType,
+    WriteBuf,
 };
 
 use crate::error::ConnectionError;
@@ -149,8 +150,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
     fn poll_run(&mut self, cx: &mut Context<'_>) -> Poll<ConnectionError> {
         match self.step(cx) {
             Ok(p) => p.map(|()| ConnectionError::SocketClosed),
-            Err(e) => Poll::Ready(e),
+            Err(e) => {
+                if let ConnectionError::Protocol(ProtocolError::IncompatibleSocketType { .. }) = &e
+                {
+                    self.send_error(cx, b"incompatible socket type");
+                }
+                Poll::Ready(e)
+            }
         }
+    }
+
+    /// Best effort: tells the peer why we refuse it with an ERROR command before closing,
+    /// so that a libzmq peer treats it as a protocol error and stops reconnecting.
+    fn send_error(&mut self, cx: &mut Context<'_>, reason: &'static [u8]) {
+        let mut frame = BytesMut::new();
+        Command::Error(Bytes::from_static(reason)).encode(&mut frame);
+        self.wbuf.push_bytes(&frame);
+        let _ = self.write(cx);
     }
 
     fn step(&mut self, cx: &mut Context<'_>) -> Result<Poll<()>, ConnectionError> {
