@@ -173,6 +173,10 @@ fn transfer(
     {
         let mut guard = src.shared.lock();
         let p = guard.peers.get_mut(src.id)?;
+        if p.kill.is_some() {
+            // Routing refused this peer (duplicate id, second PAIR peer, STREAM close).
+            return None;
+        }
         let was_full = p.out_full();
         ctrl.extend(p.ctrl.drain(..));
         let n = dst.room.min(BATCH).min(p.out.len());
