@@ -496,3 +496,57 @@ async fn libzmq_incompatible_peer_gives_up() {
     }
     assert!(connected <= 2, "libzmq reconnected {connected} times");
 }
+
+/// The classic forwarder: libzmq PUB -> our XSUB | our XPUB -> libzmq SUB, with
+/// subscriptions flowing upstream through the proxy loop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xsub_xpub_forwarder_between_libzmq_peers() {
+    let ctx = zmq::Context::new();
+    let publisher = Zmq::new(&ctx, zmq::PUB);
+    let pub_ep = publisher.bind("tcp://127.0.0.1:*");
+    let xsub = ours(SocketType::XSub);
+    xsub.connect(&pub_ep).unwrap();
+    let xpub = ours(SocketType::XPub);
+    let xpub_ep = bind_ours(&xpub, "tcp://127.0.0.1:*");
+    let (down_in, down_out) = (xsub.clone(), xpub.clone());
+    let downstream = tokio::spawn(async move {
+        while let Ok(m) = down_in.recv_message().await {
+            if down_out.send(m).await.is_err() {
+                break;
+            }
+        }
+    });
+    let (up_in, up_out) = (xpub.clone(), xsub.clone());
+    let upstream = tokio::spawn(async move {
+        while let Ok(m) = up_in.recv_message().await {
+            if up_out.send(m).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut sub = Zmq::new(&ctx, zmq::SUB);
+    sub.raw().set_subscribe(b"weather").unwrap();
+    sub.connect(&xpub_ep);
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        publisher.raw().send("sports 1", 0).unwrap();
+        publisher.raw().send("weather 22", 0).unwrap();
+        let got = sub.run(|s| {
+            s.set_rcvtimeo(50).unwrap();
+            let r = s.recv_multipart(0);
+            s.set_rcvtimeo(10_000).unwrap();
+            r
+        });
+        if let Ok(m) = got.await {
+            assert_msg_eq(&m, &msg(&[b"weather 22"]));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nothing crossed the forwarder"
+        );
+    }
+    xsub.close();
+    xpub.close();
+    let _ = tokio::join!(downstream, upstream);
+}
