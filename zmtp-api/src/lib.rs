@@ -17,9 +17,12 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod blocking;
 mod socket;
+mod stream;
 
 pub use socket::Socket;
+pub use stream::{Closed, Messages};
 pub use zmtp_sockets::Context;
 
 pub use bytes::Bytes;
@@ -71,6 +74,16 @@ pub enum Error {
     /// Bad option value.
     #[error("invalid value for option {0}")]
     InvalidOptionValue(&'static str),
+    /// unbind/disconnect of an endpoint the socket does not have.
+    #[error("no such endpoint: {0}")]
+    NoSuchEndpoint(String),
+    /// RCVTIMEO/SNDTIMEO (or a blocking call's timeout) expired.
+    #[error("operation timed out")]
+    Timeout,
+    /// A blocking call was made on a tokio runtime thread, where it could deadlock the
+    /// runtime; use the async API there.
+    #[error("blocking call inside an async runtime; use the async Socket there")]
+    BlockingInRuntime,
     /// Option not supported by this socket type or not implemented.
     #[error("option not supported: {0}")]
     OptionNotSupported(&'static str),
@@ -90,6 +103,7 @@ impl From<zmtp_sockets::SocketError> for Error {
             E::WouldBlock => Error::WouldBlock,
             E::EmptyMessage => Error::EmptyMessage,
             E::HostUnreachable => Error::HostUnreachable,
+            E::NoSuchEndpoint(e) => Error::NoSuchEndpoint(e),
             E::Transport(T::AddrInUse(a)) => Error::AddrInUse(a),
             E::Transport(T::Io(io)) => Error::Io(io),
             E::Transport(other) => Error::InvalidEndpoint(other.to_string()),
@@ -148,6 +162,12 @@ pub enum SocketOption {
     InvertMatching(bool),
     /// ZMQ_STREAM_NOTIFY: [id, ""] on connect and disconnect (STREAM).
     StreamNotify(bool),
+    /// ZMQ_RCVTIMEO in milliseconds (-1 = wait forever): receives fail with
+    /// [`Error::Timeout`] after it.
+    RcvTimeo(i64),
+    /// ZMQ_SNDTIMEO in milliseconds (-1 = wait forever): sends fail with
+    /// [`Error::Timeout`] after it.
+    SndTimeo(i64),
 }
 
 /// Which endpoints to list.

@@ -1,6 +1,7 @@
 //! The async socket handle.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,6 +12,9 @@ use crate::{EndpointMode, Error, Message, Result, SocketOption, SocketType};
 
 struct Inner {
     core: zmtp_sockets::Socket,
+    /// RCVTIMEO / SNDTIMEO in ms; -1 = none.
+    rcvtimeo: AtomicI64,
+    sndtimeo: AtomicI64,
 }
 
 impl Drop for Inner {
@@ -65,7 +69,11 @@ impl Socket {
     pub fn new(kind: SocketType) -> Result<Socket> {
         let core = zmtp_sockets::Socket::new(kind)?;
         Ok(Socket {
-            inner: Arc::new(Inner { core }),
+            inner: Arc::new(Inner {
+                core,
+                rcvtimeo: AtomicI64::new(-1),
+                sndtimeo: AtomicI64::new(-1),
+            }),
         })
     }
 
@@ -239,6 +247,14 @@ impl Socket {
             SocketOption::StreamNotify(v) => {
                 routing(core, RoutingOption::StreamNotify(v), "stream_notify")?
             }
+            SocketOption::RcvTimeo(v) => {
+                ms(v, "rcvtimeo")?;
+                self.inner.rcvtimeo.store(v, Ordering::Relaxed);
+            }
+            SocketOption::SndTimeo(v) => {
+                ms(v, "sndtimeo")?;
+                self.inner.sndtimeo.store(v, Ordering::Relaxed);
+            }
         }
         Ok(())
     }
@@ -294,7 +310,13 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub async fn send(&self, msg: impl Into<Message>) -> Result<()> {
-        self.inner.core.send(msg.into()).await?;
+        let send = self.inner.core.send(msg.into());
+        match ms(self.inner.sndtimeo.load(Ordering::Relaxed), "sndtimeo")? {
+            None => send.await?,
+            Some(t) => tokio::time::timeout(t, send)
+                .await
+                .map_err(|_| Error::Timeout)??,
+        }
         Ok(())
     }
 
@@ -353,7 +375,13 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub async fn recv_message(&self) -> Result<Message> {
-        Ok(self.inner.core.recv().await?)
+        let recv = self.inner.core.recv();
+        match ms(self.inner.rcvtimeo.load(Ordering::Relaxed), "rcvtimeo")? {
+            None => Ok(recv.await?),
+            Some(t) => Ok(tokio::time::timeout(t, recv)
+                .await
+                .map_err(|_| Error::Timeout)??),
+        }
     }
 
     /// Receives a single-frame message. A multi-frame message is consumed and returned
@@ -446,6 +474,91 @@ impl Socket {
     /// ```
     pub async fn flush(&self, timeout: Option<Duration>) -> bool {
         self.inner.core.flush(timeout).await
+    }
+
+    /// Stops listening on a bound endpoint (the resolved form for wildcard binds).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
+    /// s.bind("tcp://127.0.0.1:*")?;
+    /// s.unbind(&s.last_endpoint().unwrap())?;
+    /// assert!(matches!(s.unbind("tcp://127.0.0.1:1"), Err(zmtp_api::Error::NoSuchEndpoint(_))));
+    /// # Ok(()) }
+    /// ```
+    pub fn unbind(&self, endpoint: &str) -> Result<()> {
+        Ok(self.inner.core.unbind(endpoint)?)
+    }
+
+    /// Drops a connection made with [`Socket::connect`] and the messages queued for it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
+    /// s.connect("tcp://127.0.0.1:5999")?;
+    /// s.disconnect("tcp://127.0.0.1:5999")?;
+    /// assert!(s.endpoints(zmtp_api::EndpointMode::Connect).is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn disconnect(&self, endpoint: &str) -> Result<()> {
+        Ok(self.inner.core.disconnect(endpoint)?)
+    }
+
+    /// A stream of incoming messages, usable in `tokio::select!`: a message is only taken
+    /// when the stream yields it, so a dropped `next()` loses nothing. The stream ends when
+    /// the socket closes.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use futures::StreamExt;
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-messages")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-messages")?;
+    /// push.send("m").await?;
+    /// let mut messages = pull.messages();
+    /// let msg = messages.next().await.unwrap()?;
+    /// assert_eq!(msg.frames(), ["m"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn messages(&self) -> crate::Messages {
+        crate::stream::messages(self.clone())
+    }
+
+    /// A future that completes once the socket is closed; clone it freely, many tasks
+    /// can wait and none consumes the signal.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
+    /// let closed = s.closed();
+    /// s.close();
+    /// closed.clone().await;
+    /// closed.await;
+    /// # Ok(()) }
+    /// ```
+    pub fn closed(&self) -> crate::Closed {
+        crate::Closed::new(self.inner.core.closed_token())
+    }
+
+    /// The blocking form of this socket (same methods, no `async`), sharing the socket.
+    ///
+    /// ```
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull).unwrap();
+    /// let b = s.blocking();
+    /// assert!(b.try_recv_message().unwrap().is_none());
+    /// ```
+    pub fn blocking(&self) -> crate::blocking::Socket {
+        crate::blocking::Socket::from_async(self.clone())
+    }
+
+    pub(crate) fn runtime(&self) -> tokio::runtime::Handle {
+        self.inner.core.runtime()
     }
 
     /// Closes the socket. Idempotent; pending messages get the linger time to leave.

@@ -41,6 +41,11 @@ impl Socket {
         })
     }
 
+    /// The tokio runtime this socket's I/O runs on.
+    pub fn runtime(&self) -> tokio::runtime::Handle {
+        self.shared.runtime.clone()
+    }
+
     /// The socket type.
     pub fn kind(&self) -> SocketType {
         self.shared.kind
