@@ -17,10 +17,8 @@ fuzz_target!(|data: &[u8]| {
         _ => Some(4096),
     };
     let step = usize::from(cfg >> 2) + 1;
-    let mut dec = FrameDecoder {
-        max_size: max,
-        copy_threshold: if cfg & 0x80 != 0 { 0 } else { 512 },
-    };
+    let mut dec =
+        FrameDecoder::new(max).with_copy_threshold(if cfg & 0x80 != 0 { 0 } else { 512 });
     let mut buf = BytesMut::new();
     for piece in rest.chunks(step) {
         buf.extend_from_slice(piece);

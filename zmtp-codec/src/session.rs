@@ -131,10 +131,7 @@ impl Session {
         Session {
             socket_type: cfg.socket_type,
             local,
-            decoder: FrameDecoder {
-                max_size: cfg.max_msg_size,
-                copy_threshold: cfg.copy_threshold,
-            },
+            decoder: FrameDecoder::new(cfg.max_msg_size).with_copy_threshold(cfg.copy_threshold),
             mechanism,
             out,
             scratch: BytesMut::new(),

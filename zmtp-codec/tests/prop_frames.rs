@@ -40,7 +40,7 @@ proptest! {
             }
         }
         let wire = wire.freeze();
-        let mut dec = FrameDecoder { max_size: None, copy_threshold };
+        let mut dec = FrameDecoder::new(None).with_copy_threshold(copy_threshold);
         let mut buf = BytesMut::new();
         let mut got = Vec::new();
         let mut pos = 0;

@@ -26,11 +26,18 @@ pub const NEEDED_HINT_STEP: usize = 8 << 20;
 pub struct FrameDecoder {
     /// Largest accepted body (`size > max_size` fails; `None` = unlimited).
     pub max_size: Option<u64>,
-    /// Bodies shorter than this are copied into a fresh allocation so that a
-    /// small message does not pin the (large) read buffer; larger bodies are
-    /// split off the read buffer without copying.
+    /// Bodies shorter than this are copied out of the read buffer (into a small
+    /// shared arena, so a small message pins at most [`ARENA_SIZE`] bytes instead of
+    /// the large read buffer); larger bodies are split off the read buffer without
+    /// copying.
     pub copy_threshold: usize,
+    /// Where small bodies are copied: one allocation serves many small frames, and
+    /// each frame holds a reference count instead of its own heap block.
+    arena: BytesMut,
 }
+
+/// Size of the arena small bodies are copied into.
+pub const ARENA_SIZE: usize = 16 * 1024;
 
 impl Default for FrameDecoder {
     fn default() -> Self {
@@ -46,11 +53,31 @@ struct Header {
 }
 
 impl FrameDecoder {
+    /// The same decoder with another copy threshold.
+    pub fn with_copy_threshold(mut self, copy_threshold: usize) -> FrameDecoder {
+        self.copy_threshold = copy_threshold;
+        self
+    }
+
+    /// Copies a small body into the arena and hands it out as its own `Bytes`.
+    #[inline]
+    fn copy_small(&mut self, body: &[u8]) -> Bytes {
+        if body.is_empty() {
+            return Bytes::new();
+        }
+        if self.arena.capacity() - self.arena.len() < body.len() {
+            self.arena = BytesMut::with_capacity(ARENA_SIZE.max(body.len()));
+        }
+        self.arena.extend_from_slice(body);
+        self.arena.split().freeze()
+    }
+
     /// A decoder with the given size limit and the default copy threshold.
     pub fn new(max_size: Option<u64>) -> FrameDecoder {
         FrameDecoder {
             max_size,
             copy_threshold: DEFAULT_COPY_THRESHOLD,
+            arena: BytesMut::new(),
         }
     }
 
@@ -106,7 +133,7 @@ impl FrameDecoder {
             return Ok(None);
         }
         let body = if h.size < self.copy_threshold {
-            let body = Bytes::copy_from_slice(&buf[h.len..h.len + h.size]);
+            let body = self.copy_small(&buf[h.len..h.len + h.size]);
             buf.advance(h.len + h.size);
             body
         } else {

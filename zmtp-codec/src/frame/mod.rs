@@ -4,7 +4,9 @@
 mod decoder;
 mod write_buf;
 
-pub use decoder::{DEFAULT_COPY_THRESHOLD, FrameDecoder, MAX_FRAME_SIZE, NEEDED_HINT_STEP};
+pub use decoder::{
+    ARENA_SIZE, DEFAULT_COPY_THRESHOLD, FrameDecoder, MAX_FRAME_SIZE, NEEDED_HINT_STEP,
+};
 pub use write_buf::{DEFAULT_ZERO_COPY_THRESHOLD, WriteBuf};
 
 use bytes::{BufMut, Bytes, BytesMut};
