@@ -1,7 +1,8 @@
 //! The blocking API: the same socket with methods that wait instead of returning futures.
 //! It needs no tokio runtime in the program: sockets made outside one run their I/O on an
-//! internal I/O thread, as libzmq does. Calling a blocking method on a tokio runtime
-//! thread returns [`Error::BlockingInRuntime`] instead of risking a deadlock.
+//! internal I/O thread, as libzmq does. On a thread of a multi-threaded tokio runtime the
+//! blocking methods work (through `block_in_place`); on a current-thread runtime they
+//! return [`Error::BlockingInRuntime`] instead of risking a deadlock.
 //!
 //! ```
 //! use zmtp_api::blocking::Socket;
@@ -25,17 +26,34 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::runtime::Handle;
+use tokio::runtime::{Handle, RuntimeFlavor};
 
-use crate::{EndpointMode, Error, Message, Result, SocketOption, SocketType};
+use crate::{EndpointMode, Error, IntoEndpoints, Message, Result, SocketOption, SocketType};
+
+mod config;
+mod wait;
+
+pub use wait::{Messages, Proxy, proxy};
 
 /// Runs `f` to completion on this thread, with `handle`'s runtime entered for timers.
+///
+/// On a thread of a multi-threaded tokio runtime (a worker, `spawn_blocking`, or inside
+/// `Runtime::block_on`) it runs in `block_in_place`, so the runtime keeps running its other
+/// tasks (the socket's I/O among them). On a current-thread runtime blocking would stall
+/// that runtime, so it fails with [`Error::BlockingInRuntime`].
 fn block_on<F: Future>(handle: &Handle, f: F) -> Result<F::Output> {
-    if Handle::try_current().is_ok() {
-        return Err(Error::BlockingInRuntime);
+    match Handle::try_current() {
+        Err(_) => {
+            let _guard = handle.enter();
+            Ok(futures::executor::block_on(f))
+        }
+        Ok(current) if current.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            Ok(tokio::task::block_in_place(|| {
+                futures::executor::block_on(f)
+            }))
+        }
+        Ok(_) => Err(Error::BlockingInRuntime),
     }
-    let _guard = handle.enter();
-    Ok(futures::executor::block_on(f))
 }
 
 /// A socket with blocking methods. Cheap to clone; shares the socket with its async form.
@@ -93,8 +111,8 @@ impl Socket {
     /// s.bind("tcp://127.0.0.1:*")?;
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
-    pub fn bind(&self, endpoint: &str) -> Result<()> {
-        self.inner.bind(endpoint)
+    pub fn bind(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.inner.bind(endpoints)
     }
 
     /// Connects (see [`crate::Socket::connect`]).
@@ -104,8 +122,8 @@ impl Socket {
     /// s.connect("tcp://127.0.0.1:5998")?;
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
-    pub fn connect(&self, endpoint: &str) -> Result<()> {
-        self.inner.connect(endpoint)
+    pub fn connect(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.inner.connect(endpoints)
     }
 
     /// Stops listening on a bound endpoint.
@@ -116,8 +134,8 @@ impl Socket {
     /// s.unbind("inproc://blocking-unbind")?;
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
-    pub fn unbind(&self, endpoint: &str) -> Result<()> {
-        self.inner.unbind(endpoint)
+    pub fn unbind(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.inner.unbind(endpoints)
     }
 
     /// Drops a connection made with [`Socket::connect`].
@@ -128,8 +146,8 @@ impl Socket {
     /// s.disconnect("inproc://blocking-disconnect")?;
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
-    pub fn disconnect(&self, endpoint: &str) -> Result<()> {
-        self.inner.disconnect(endpoint)
+    pub fn disconnect(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.inner.disconnect(endpoints)
     }
 
     /// The last endpoint bound or connected.

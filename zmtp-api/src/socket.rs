@@ -15,6 +15,12 @@ struct Inner {
     /// RCVTIMEO / SNDTIMEO in ms; -1 = none.
     rcvtimeo: AtomicI64,
     sndtimeo: AtomicI64,
+    /// Option values the engine cannot report back.
+    shadow: crate::options::Shadow,
+    /// The context the socket was made in (its policy applies).
+    context: crate::Context,
+    /// The socket's own endpoint policy.
+    policy: std::sync::RwLock<Option<Arc<dyn crate::policy::EndpointPolicy>>>,
 }
 
 impl Drop for Inner {
@@ -67,50 +73,47 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn new(kind: SocketType) -> Result<Socket> {
-        let core = zmtp_sockets::Socket::new(kind)?;
+        Socket::with_context(kind, &crate::Context::current())
+    }
+
+    /// Creates a socket in the given context (its inproc namespace and policy).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::{Context, Socket, SocketType};
+    /// let ctx = Context::new();
+    /// let a = Socket::with_context(SocketType::Pair, &ctx)?;
+    /// a.bind("inproc://ctx-private")?;
+    /// // The same name is free in another context.
+    /// Socket::new(SocketType::Pair)?.bind("inproc://ctx-private")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_context(kind: SocketType, context: &crate::Context) -> Result<Socket> {
+        let core = zmtp_sockets::Socket::with_context(kind, context.engine())?;
         Ok(Socket {
             inner: Arc::new(Inner {
                 core,
                 rcvtimeo: AtomicI64::new(-1),
                 sndtimeo: AtomicI64::new(-1),
+                shadow: Default::default(),
+                context: context.clone(),
+                policy: Default::default(),
             }),
         })
     }
 
     /// The socket's type.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::XPub)?;
+    /// assert_eq!(s.socket_type(), zmtp_api::SocketType::XPub);
+    /// # Ok(()) }
+    /// ```
     pub fn socket_type(&self) -> SocketType {
         self.inner.core.kind()
-    }
-
-    /// Binds to an endpoint (`tcp://*:5555`, `tcp://127.0.0.1:*`, `ipc:///tmp/x`,
-    /// `ipc://@abstract`, `inproc://name`) and starts accepting connections.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> zmtp_api::Result<()> {
-    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
-    /// s.bind("tcp://127.0.0.1:*")?;
-    /// assert!(s.last_endpoint().unwrap().starts_with("tcp://127.0.0.1:"));
-    /// # Ok(()) }
-    /// ```
-    pub fn bind(&self, endpoint: &str) -> Result<()> {
-        self.inner.core.bind(endpoint)?;
-        Ok(())
-    }
-
-    /// Connects to an endpoint. Returns at once; the connection is made (and remade after
-    /// failures) in the background, and messages queue meanwhile.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> zmtp_api::Result<()> {
-    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
-    /// s.connect("tcp://127.0.0.1:5999")?; // nobody listens yet: fine
-    /// # Ok(()) }
-    /// ```
-    pub fn connect(&self, endpoint: &str) -> Result<()> {
-        self.inner.core.connect(endpoint)?;
-        Ok(())
     }
 
     /// The last endpoint bound or connected, with a wildcard port resolved.
@@ -156,6 +159,12 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn set_option(&self, opt: SocketOption) -> Result<()> {
+        self.apply_option(opt.clone())?;
+        self.inner.shadow.record(&opt);
+        Ok(())
+    }
+
+    fn apply_option(&self, opt: SocketOption) -> Result<()> {
         let core = &self.inner.core;
         match opt {
             SocketOption::SndHwm(n) => core.update_options(|o| o.sndhwm = n),
@@ -476,36 +485,6 @@ impl Socket {
         self.inner.core.flush(timeout).await
     }
 
-    /// Stops listening on a bound endpoint (the resolved form for wildcard binds).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> zmtp_api::Result<()> {
-    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
-    /// s.bind("tcp://127.0.0.1:*")?;
-    /// s.unbind(&s.last_endpoint().unwrap())?;
-    /// assert!(matches!(s.unbind("tcp://127.0.0.1:1"), Err(zmtp_api::Error::NoSuchEndpoint(_))));
-    /// # Ok(()) }
-    /// ```
-    pub fn unbind(&self, endpoint: &str) -> Result<()> {
-        Ok(self.inner.core.unbind(endpoint)?)
-    }
-
-    /// Drops a connection made with [`Socket::connect`] and the messages queued for it.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> zmtp_api::Result<()> {
-    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
-    /// s.connect("tcp://127.0.0.1:5999")?;
-    /// s.disconnect("tcp://127.0.0.1:5999")?;
-    /// assert!(s.endpoints(zmtp_api::EndpointMode::Connect).is_empty());
-    /// # Ok(()) }
-    /// ```
-    pub fn disconnect(&self, endpoint: &str) -> Result<()> {
-        Ok(self.inner.core.disconnect(endpoint)?)
-    }
-
     /// A stream of incoming messages, usable in `tokio::select!`: a message is only taken
     /// when the stream yields it, so a dropped `next()` loses nothing. The stream ends when
     /// the socket closes.
@@ -559,6 +538,49 @@ impl Socket {
 
     pub(crate) fn runtime(&self) -> tokio::runtime::Handle {
         self.inner.core.runtime()
+    }
+
+    /// True when both handles refer to the same socket.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let a = zmtp_api::Socket::new(zmtp_api::SocketType::Pair)?;
+    /// let b = zmtp_api::Socket::new(zmtp_api::SocketType::Pair)?;
+    /// assert!(a.same_socket(&a.clone()));
+    /// assert!(!a.same_socket(&b));
+    /// # Ok(()) }
+    /// ```
+    pub fn same_socket(&self, other: &Socket) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    pub(crate) fn context_ref(&self) -> &crate::Context {
+        &self.inner.context
+    }
+
+    pub(crate) fn policy_slot(
+        &self,
+    ) -> &std::sync::RwLock<Option<Arc<dyn crate::policy::EndpointPolicy>>> {
+        &self.inner.policy
+    }
+
+    pub(crate) fn core(&self) -> &zmtp_sockets::Socket {
+        &self.inner.core
+    }
+
+    pub(crate) fn shadow(&self) -> &crate::options::Shadow {
+        &self.inner.shadow
+    }
+
+    /// RCVTIMEO (`rcv`) or SNDTIMEO in ms; -1 = none.
+    pub(crate) fn timeout_ms(&self, rcv: bool) -> i64 {
+        let t = if rcv {
+            &self.inner.rcvtimeo
+        } else {
+            &self.inner.sndtimeo
+        };
+        t.load(Ordering::Relaxed)
     }
 
     /// Closes the socket. Idempotent; pending messages get the linger time to leave.
