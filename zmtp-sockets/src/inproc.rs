@@ -199,6 +199,17 @@ fn transfer(
             Ctrl::Cancel(t) => st.routing.on_cancel(dst.id, &t),
         }
     }
+    if st.peers.get(dst.id).is_some_and(|p| p.conflate) && !buf.is_empty() {
+        // CONFLATE: only the newest message from this pipe survives.
+        let keep = buf.len() - 1;
+        buf.drain(..keep);
+        let before = st.inbox.len();
+        st.inbox.retain(|(from, _)| *from != dst.id);
+        let removed = before - st.inbox.len();
+        if let Some(p) = st.peers.get_mut(dst.id) {
+            p.in_count = p.in_count.saturating_sub(removed);
+        }
+    }
     let inbox_was_empty = st.inbox.is_empty();
     let mut delivered = 0;
     for m in buf.drain(..) {
