@@ -53,6 +53,9 @@ pub enum Error {
     /// A message with no frames (Racket's contract: at least one frame).
     #[error("cannot send a message with no frames")]
     EmptyMessage,
+    /// A message cannot carry both a routing id and a group (Racket: "cannot have both").
+    #[error("a message cannot have both a routing id and a group")]
+    MetaConflict,
     /// The value has the right type but is out of range for the option, e.g. a linger
     /// of -2 or an empty identity (Racket: "error setting socket option", `EINVAL`).
     #[error("invalid value for option {0}")]

@@ -16,7 +16,7 @@ mod state;
 pub use context::Context;
 pub use error::{ConnectionError, SendFailure, SocketError};
 pub use inproc::InprocConnect;
-pub use message::{Frames, Message};
+pub use message::{Frames, Message, Meta};
 pub use options::Options;
 pub use socket::Socket;
 pub use zmtp_codec::SocketType;

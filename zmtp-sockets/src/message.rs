@@ -14,6 +14,18 @@ pub type Frames = SmallVec<[Bytes; 2]>;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Message {
     frames: Frames,
+    /// Reserved for the thread-safe draft socket types (CLIENT/SERVER routing ids,
+    /// RADIO/DISH groups); boxed so ordinary messages pay one pointer for it.
+    meta: Option<Box<Meta>>,
+}
+
+/// Per-message metadata of the draft socket types; a message has at most one kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Meta {
+    /// SERVER routing id.
+    RoutingId(std::num::NonZeroU32),
+    /// RADIO/DISH group.
+    Group(Bytes),
 }
 
 impl Message {
@@ -21,6 +33,7 @@ impl Message {
     pub fn new() -> Self {
         Message {
             frames: Frames::new(),
+            meta: None,
         }
     }
 
@@ -32,12 +45,30 @@ impl Message {
     {
         Message {
             frames: frames.into_iter().map(Into::into).collect(),
+            meta: None,
         }
     }
 
     /// Wraps an already-built frame list.
     pub fn from_frame_vec(frames: Frames) -> Self {
-        Message { frames }
+        Message { frames, meta: None }
+    }
+
+    /// The reserved draft metadata, if any.
+    pub fn meta(&self) -> Option<&Meta> {
+        self.meta.as_deref()
+    }
+
+    /// Sets the draft metadata; fails (giving it back) when a different kind is set.
+    pub fn set_meta(&mut self, meta: Meta) -> Result<(), Meta> {
+        match (self.meta.as_deref(), &meta) {
+            (Some(Meta::RoutingId(_)), Meta::Group(_))
+            | (Some(Meta::Group(_)), Meta::RoutingId(_)) => Err(meta),
+            _ => {
+                self.meta = Some(Box::new(meta));
+                Ok(())
+            }
+        }
     }
 
     /// The frames, in order.
@@ -104,7 +135,7 @@ impl From<Bytes> for Message {
     fn from(b: Bytes) -> Self {
         let mut frames = Frames::new();
         frames.push(b);
-        Message { frames }
+        Message { frames, meta: None }
     }
 }
 
@@ -136,13 +167,14 @@ impl From<Vec<Bytes>> for Message {
     fn from(v: Vec<Bytes>) -> Self {
         Message {
             frames: Frames::from_vec(v),
+            meta: None,
         }
     }
 }
 
 impl From<Frames> for Message {
     fn from(frames: Frames) -> Self {
-        Message { frames }
+        Message { frames, meta: None }
     }
 }
 
