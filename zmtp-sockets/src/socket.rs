@@ -342,28 +342,28 @@ impl Socket {
             .map_err(|_| SocketError::NotSupported(self.shared.kind))
     }
 
-    /// Adds a subscription (SUB).
+    /// Adds a subscription (SUB, XPUB with XPUB_MANUAL).
     pub fn subscribe(&self, topic: Bytes) -> Result<(), SocketError> {
-        let mut guard = self.shared.lock();
-        let st = &mut *guard;
-        if st.closed {
-            return Err(SocketError::Closed);
-        }
-        if st.routing.subscribe(topic, &mut st.peers) {
-            Ok(())
-        } else {
-            Err(SocketError::NotSupported(self.shared.kind))
-        }
+        self.change_subscription(true, topic)
     }
 
-    /// Removes one subscription (SUB).
+    /// Removes one subscription (SUB, XPUB with XPUB_MANUAL).
     pub fn unsubscribe(&self, topic: Bytes) -> Result<(), SocketError> {
+        self.change_subscription(false, topic)
+    }
+
+    fn change_subscription(&self, on: bool, topic: Bytes) -> Result<(), SocketError> {
         let mut guard = self.shared.lock();
         let st = &mut *guard;
         if st.closed {
             return Err(SocketError::Closed);
         }
-        if st.routing.unsubscribe(topic, &mut st.peers) {
+        let supported = if on {
+            st.routing.subscribe(topic, &mut st.peers)
+        } else {
+            st.routing.unsubscribe(topic, &mut st.peers)
+        };
+        if supported {
             Ok(())
         } else {
             Err(SocketError::NotSupported(self.shared.kind))
