@@ -9,6 +9,9 @@ pub use interop_tests::raw_peer::*;
 pub use interop_tests::support::*;
 pub use zmtp_api::{Socket, SocketOption, SocketType};
 
+/// Helpers for the `types_*.rs` socket-type tests.
+pub mod types;
+
 /// Deadline for any single wait.
 pub const T: Duration = DEADLINE;
 
