@@ -217,7 +217,6 @@ async fn duplicate_routing_id_without_handover_is_not_served() {
 /// libzmq ignores a duplicate-id connection but leaves it open, so the refused DEALER
 /// connects once. Closing it makes libzmq reconnect every ~100-200 ms, forever.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: a duplicate-id connection is closed, so the libzmq peer reconnects to it in a loop"]
 async fn duplicate_routing_id_is_not_made_to_reconnect() {
     let ctx = zmq::Context::new();
     let router = ours(SocketType::Router);

@@ -65,7 +65,6 @@ async fn second_pair_peer_is_not_served() {
 /// connects once. If we close it instead, the libzmq PAIR sees a plain disconnect and
 /// reconnects every ~100-200 ms for as long as the first peer stays.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: a refused second PAIR peer is disconnected, so libzmq reconnects to it in a loop"]
 async fn second_pair_peer_is_not_made_to_reconnect() {
     let ctx = zmq::Context::new();
     let ours = ours(SocketType::Pair);

@@ -1,5 +1,6 @@
 //! PAIR: exactly one peer. The first pipe wins; a second connection while it lives is
-//! killed, and anything it managed to send is discarded.
+//! left open but not served (as libzmq does, so a libzmq peer does not reconnect in a
+//! loop): nothing is routed to it and what it sends is discarded.
 
 use super::{RecvAction, SendError};
 use crate::message::Message;
@@ -17,11 +18,9 @@ impl Pair {
         self.peer.get_or_insert(id);
     }
 
-    /// A connection completed its handshake: refused unless it is the peer.
-    pub fn connected(&mut self, id: PeerId, peers: &mut impl PeerSet) {
-        if *self.peer.get_or_insert(id) != id {
-            peers.kill(id, "PAIR socket already has a peer");
-        }
+    /// A connection completed its handshake: it becomes the peer if there is none.
+    pub fn connected(&mut self, id: PeerId, _peers: &mut impl PeerSet) {
+        self.peer.get_or_insert(id);
     }
 
     /// The pipe is gone for good: the next one may take its place.
@@ -44,7 +43,7 @@ impl Pair {
         if self.peer == Some(from) {
             RecvAction::Deliver(msg)
         } else {
-            RecvAction::DropAndKill("PAIR socket already has a peer")
+            RecvAction::Drop
         }
     }
 }

@@ -32,8 +32,10 @@ fn requested_id(meta: &PeerMeta) -> Option<Bytes> {
 }
 
 impl Router {
-    /// Names the new connection and resolves id clashes (kill the newcomer, or with
-    /// handover the old holder).
+    /// Names the new connection and resolves id clashes: without handover the newcomer
+    /// stays connected but unnamed, so it is never served (libzmq does the same, and a
+    /// libzmq peer is not pushed into a reconnect loop); with handover the old holder's
+    /// connection is closed.
     pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
         let name = match requested_id(meta) {
             Some(name) => name,
@@ -46,7 +48,6 @@ impl Router {
             }
             Some(old) if old != id => {
                 self.ids.remove(id);
-                peers.kill(id, "ROUTER routing id already in use");
                 return;
             }
             _ => {}
