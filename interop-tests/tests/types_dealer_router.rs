@@ -6,6 +6,8 @@ mod common;
 
 use common::types::*;
 use common::*;
+use std::time::Duration;
+
 use zmtp_api::Error;
 
 /// libzmq's automatic routing id: 5 bytes, the first 0x00.
@@ -391,4 +393,128 @@ async fn router_restart_reroutes_named_dealer() {
     bind_ours_retry(&r2, &ep).await;
     let got = ours_send_until_libzmq_gets(&r2, &mut d, &[b"sticky", b"again"]).await;
     assert_msg_eq(&got, &msg(&[b"again"]));
+}
+
+/// Our REQ getting a malformed reply (no empty delimiter) over tcp drops the connection,
+/// as libzmq's REQ session does, and being the connecting side does not reconnect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn req_drops_connection_on_malformed_reply() {
+    let ctx = zmq::Context::new();
+    let mut mon;
+    let mut router = Zmq::new(&ctx, zmq::ROUTER);
+    let ep = router.bind("tcp://127.0.0.1:*");
+    mon = router.monitor(
+        &ctx,
+        (zmq::SocketEvent::ACCEPTED.to_raw() | zmq::SocketEvent::DISCONNECTED.to_raw()) as i32,
+    );
+    let req = ours(SocketType::Req);
+    req.connect(&ep).unwrap();
+    send_ours(&req, &msg(&[b"q"])).await;
+    let got = router.recv().await.unwrap();
+    assert_eq!(&got[1..], &msg(&[b"", b"q"])[..]);
+    assert!(mon.wait_event(zmq::SocketEvent::ACCEPTED).await);
+    // The application is waiting for its reply (our REQ validates replies as it takes
+    // them; libzmq's session does on arrival).
+    let waiter = {
+        let req = req.clone();
+        tokio::spawn(async move { recv_ours_within(&req, Duration::from_secs(1)).await })
+    };
+    router
+        .send(vec![got[0].clone(), b"no delimiter".to_vec()])
+        .await
+        .unwrap();
+    assert!(mon.wait_event(zmq::SocketEvent::DISCONNECTED).await);
+    let again = mon
+        .count_events(zmq::SocketEvent::ACCEPTED, Duration::from_millis(600))
+        .await;
+    assert_eq!(again, 0, "our REQ reconnected after a protocol error");
+    assert!(
+        waiter.await.unwrap().is_none(),
+        "the malformed reply was delivered"
+    );
+}
+
+/// A REP whose requester went away drops the reply silently and serves the next
+/// requester normally.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rep_survives_a_vanished_requester() {
+    let ctx = zmq::Context::new();
+    let rep = ours(SocketType::Rep);
+    let ep = bind_ours(&rep, "tcp://127.0.0.1:*");
+    let mut a = Zmq::new(&ctx, zmq::REQ);
+    a.connect(&ep);
+    a.send(msg(&[b"from a"])).await.unwrap();
+    assert_msg_eq(&recv_ours(&rep).await, &msg(&[b"from a"]));
+    a.close();
+    let mut b = Zmq::new(&ctx, zmq::REQ);
+    b.connect(&ep);
+    b.send(msg(&[b"from b"])).await.unwrap();
+    // The reply to the vanished A goes nowhere, without error.
+    send_ours(&rep, &msg(&[b"to a"])).await;
+    assert_msg_eq(&recv_ours(&rep).await, &msg(&[b"from b"]));
+    send_ours(&rep, &msg(&[b"to b"])).await;
+    assert_msg_eq(&b.recv().await.unwrap(), &msg(&[b"to b"]));
+}
+
+/// A DEALER's peer going away leaves the rotation: afterwards every message goes to the
+/// remaining peer; and with ROUTER_MANDATORY a departed peer's id becomes unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn departed_peers_leave_the_rotation_and_the_id_table() {
+    let ctx = zmq::Context::new();
+    let dealer = ours(SocketType::Dealer);
+    let ep = bind_ours(&dealer, "tcp://127.0.0.1:*");
+    let mut stay = Zmq::new(&ctx, zmq::DEALER);
+    stay.connect(&ep);
+    let mut leave = Zmq::new(&ctx, zmq::DEALER);
+    leave.connect(&ep);
+    // Both are connected once each has been heard from.
+    stay.send(msg(&[b"s"])).await.unwrap();
+    leave.send(msg(&[b"l"])).await.unwrap();
+    recv_ours(&dealer).await;
+    recv_ours(&dealer).await;
+    leave.close();
+    // Until the departure is noticed, round-robin alternates and every other message is
+    // lost with the dead pipe; two in a row at the remaining peer prove it was noticed,
+    // and from then on nothing may be lost.
+    let deadline = tokio::time::Instant::now() + T;
+    let mut n = 0u32;
+    let mut consecutive = 0;
+    while consecutive < 10 {
+        n += 1;
+        send_ours(&dealer, &[n.to_be_bytes().to_vec()]).await;
+        match stay.recv_within(Duration::from_millis(50)).await {
+            Some(m) => {
+                assert_eq!(m, [n.to_be_bytes().to_vec()], "out of order");
+                consecutive += 1;
+            }
+            None => {
+                assert!(
+                    consecutive < 2,
+                    "lost a message after the departure was seen"
+                );
+                consecutive = 0;
+            }
+        }
+        assert!(tokio::time::Instant::now() < deadline);
+    }
+
+    let router = ours(SocketType::Router);
+    router
+        .set_option(SocketOption::RouterMandatory(true))
+        .unwrap();
+    let ep = bind_ours(&router, "tcp://127.0.0.1:*");
+    let mut d = Zmq::new(&ctx, zmq::DEALER);
+    d.raw().set_identity(b"gone-soon").unwrap();
+    d.connect(&ep);
+    d.send(msg(&[b"hi"])).await.unwrap();
+    assert_msg_eq(&recv_ours(&router).await, &msg(&[b"gone-soon", b"hi"]));
+    d.close();
+    poll_for("departed id unreachable", || {
+        matches!(
+            router.try_send(frames(&[b"gone-soon", b"x"])),
+            Err(zmtp_api::Error::HostUnreachable)
+        )
+        .then_some(())
+    })
+    .await;
 }

@@ -157,15 +157,17 @@ async fn router_handover_is_stable() {
         .set_option(SocketOption::RouterHandover(true))
         .unwrap();
     let ep = bind_ours(&router, "tcp://127.0.0.1:*");
+    // Monitor readers first, so they are dropped after the sockets they watch.
+    let (mut mon1, mut mon2);
     let mut first = Zmq::new(&ctx, zmq::DEALER);
     first.raw().set_identity(b"same").unwrap();
-    let mut mon1 = first.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
+    mon1 = first.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
     first.connect(&ep);
     first.send(msg(&[b"1"])).await.unwrap();
     assert_msg_eq(&recv_ours(&router).await, &msg(&[b"same", b"1"]));
     let mut second = Zmq::new(&ctx, zmq::DEALER);
     second.raw().set_identity(b"same").unwrap();
-    let mut mon2 = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
+    mon2 = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
     second.connect(&ep);
     second.send(msg(&[b"2"])).await.unwrap();
     assert_msg_eq(&recv_ours(&router).await, &msg(&[b"same", b"2"]));
@@ -196,9 +198,10 @@ async fn duplicate_routing_id_without_handover_is_not_served() {
     let router = ours(SocketType::Router);
     let ep = bind_ours(&router, "tcp://127.0.0.1:*");
     let mut first = named_dealer(&ctx, &router, &ep, b"dup").await;
+    let mut mon;
     let mut second = Zmq::new(&ctx, zmq::DEALER);
     second.raw().set_identity(b"dup").unwrap();
-    let mut mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
+    mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
     second.connect(&ep);
     assert!(mon.wait_event(zmq::SocketEvent::CONNECTED).await);
     let _ = second.raw().send("from second", zmq::DONTWAIT);
@@ -222,9 +225,10 @@ async fn duplicate_routing_id_is_not_made_to_reconnect() {
     let router = ours(SocketType::Router);
     let ep = bind_ours(&router, "tcp://127.0.0.1:*");
     let _first = named_dealer(&ctx, &router, &ep, b"dup").await;
+    let mut mon;
     let second = Zmq::new(&ctx, zmq::DEALER);
     second.raw().set_identity(b"dup").unwrap();
-    let mut mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
+    mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
     second.connect(&ep);
     let n = mon
         .count_events(zmq::SocketEvent::CONNECTED, Duration::from_millis(1200))

@@ -44,8 +44,9 @@ async fn second_pair_peer_is_not_served() {
     first.send(msg(&[b"first"])).await.unwrap();
     assert_msg_eq(&recv_ours(&ours).await, &msg(&[b"first"]));
 
+    let mut mon;
     let mut second = Zmq::new(&ctx, zmq::PAIR);
-    let mut mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
+    mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
     second.connect(&ep);
     assert!(mon.wait_event(zmq::SocketEvent::CONNECTED).await);
     let _ = second.raw().send("intruder", zmq::DONTWAIT);
@@ -73,8 +74,9 @@ async fn second_pair_peer_is_not_made_to_reconnect() {
     first.connect(&ep);
     first.send(msg(&[b"first"])).await.unwrap();
     assert_msg_eq(&recv_ours(&ours).await, &msg(&[b"first"]));
+    let mut mon;
     let second = Zmq::new(&ctx, zmq::PAIR);
-    let mut mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
+    mon = second.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
     second.connect(&ep);
     let n = mon
         .count_events(zmq::SocketEvent::CONNECTED, Duration::from_millis(1200))

@@ -65,9 +65,10 @@ async fn pairing_table_matches_libzmq() {
     for (ours_kind, _, ours_name) in TYPES {
         for (_, zkind, zname) in TYPES {
             for binder in [Binder::Ours, Binder::Libzmq] {
+                let mut mon;
                 let s = ours(ours_kind);
                 let z = Zmq::new(&ctx, zkind);
-                let mut mon = z.monitor(&ctx, outcome_mask());
+                mon = z.monitor(&ctx, outcome_mask());
                 let _a = wire(&s, &z, binder, Transport::Tcp, "pairing");
                 let ev = mon.first_event_of(OUTCOMES).await;
                 let ok = ev == Some(zmq::SocketEvent::HANDSHAKE_SUCCEEDED.to_raw());
@@ -83,9 +84,11 @@ async fn pairing_table_matches_libzmq() {
     assert!(wrong.is_empty(), "pairing differs:\n{}", wrong.join("\n"));
 }
 
-/// Counts `ev` on a libzmq monitor during `window`.
-async fn count(mut mon: Zmq, ev: zmq::SocketEvent, window: Duration) -> usize {
-    mon.count_events(ev, window).await
+/// Counts `ev` on a libzmq monitor during `window`; hands the reader back (it must
+/// outlive the monitored socket, see `common::types`).
+async fn count(mut mon: Zmq, ev: zmq::SocketEvent, window: Duration) -> (usize, Zmq) {
+    let n = mon.count_events(ev, window).await;
+    (n, mon)
 }
 
 const WINDOW: Duration = Duration::from_millis(1200);
@@ -96,12 +99,13 @@ const WINDOW: Duration = Duration::from_millis(1200);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_push_to_libzmq_pub_is_refused_once() {
     let ctx = zmq::Context::new();
+    let mut mon;
     let z = Zmq::new(&ctx, zmq::PUB);
     let ep = z.bind("tcp://127.0.0.1:*");
-    let mon = z.monitor(&ctx, zmq::SocketEvent::ACCEPTED.to_raw() as i32);
+    mon = z.monitor(&ctx, zmq::SocketEvent::ACCEPTED.to_raw() as i32);
     let push = ours(SocketType::Push);
     push.connect(&ep).unwrap();
-    let accepted = count(mon, zmq::SocketEvent::ACCEPTED, WINDOW).await;
+    let accepted = mon.count_events(zmq::SocketEvent::ACCEPTED, WINDOW).await;
     assert!(
         (1..=2).contains(&accepted),
         "libzmq accepted {accepted} times"
@@ -119,10 +123,11 @@ async fn libzmq_req_to_our_pub_gives_up() {
     let ctx = zmq::Context::new();
     let publisher = ours(SocketType::Pub);
     let ep = bind_ours(&publisher, "tcp://127.0.0.1:*");
+    let mut mon;
     let z = Zmq::new(&ctx, zmq::REQ);
-    let mon = z.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
+    mon = z.monitor(&ctx, zmq::SocketEvent::CONNECTED.to_raw() as i32);
     z.connect(&ep);
-    let connected = count(mon, zmq::SocketEvent::CONNECTED, WINDOW).await;
+    let connected = mon.count_events(zmq::SocketEvent::CONNECTED, WINDOW).await;
     assert!(
         (1..=2).contains(&connected),
         "libzmq connected {connected} times"
@@ -149,6 +154,8 @@ async fn refused_pairs_do_not_reconnect_in_a_loop() {
         (SocketType::Rep, zmq::PUSH, Binder::Ours),
         (SocketType::XPub, zmq::REP, Binder::Ours),
     ];
+    // Readers before the sockets they watch, so they are dropped last.
+    let mut readers = Vec::new();
     let mut keep = Vec::new();
     let mut counts = Vec::new();
     for &(kind, zkind, binder) in cases {
@@ -166,7 +173,8 @@ async fn refused_pairs_do_not_reconnect_in_a_loop() {
     }
     let mut bad = Vec::new();
     for (c, (_, _, _, kind, zkind, binder)) in counts.into_iter().zip(&keep) {
-        let n = c.await.unwrap();
+        let (n, reader) = c.await.unwrap();
+        readers.push(reader);
         if !(1..=2).contains(&n) {
             bad.push(format!(
                 "ours {kind:?} / libzmq {zkind:?} ({binder:?} binds): {n} connections"

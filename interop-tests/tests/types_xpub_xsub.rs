@@ -296,3 +296,26 @@ async fn forwarder_passes_subscriptions_upstream() {
     xpub.close();
     let _ = proxy.await;
 }
+
+/// Our connecting XPUB dropping its connection to a libzmq SUB with disconnect() reports
+/// the SUB's topics as gone, waking an application already waiting in recv().
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xpub_disconnect_reports_the_topics_gone() {
+    let ctx = zmq::Context::new();
+    let s = Zmq::new(&ctx, zmq::SUB);
+    s.raw().set_subscribe(b"t").unwrap();
+    let ep = s.bind("tcp://127.0.0.1:*");
+    let xpub = ours(SocketType::XPub);
+    xpub.connect(&ep).unwrap();
+    assert_msg_eq(
+        &recv_ours_poking(&xpub, &[&s], "subscription").await,
+        &msg(&[b"\x01t"]),
+    );
+    let waiter = {
+        let xpub = xpub.clone();
+        tokio::spawn(async move { recv_ours(&xpub).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    xpub.disconnect(&ep).unwrap();
+    assert_msg_eq(&waiter.await.unwrap(), &msg(&[b"\x00t"]));
+}

@@ -355,3 +355,510 @@ async fn duplicate_routing_id_without_handover_is_not_served() {
     router.send(["dup", "to-a"]).await.unwrap();
     assert_eq!(recv(&a).await, ["to-a"]);
 }
+
+// ---------------------------------------------------------------------------
+// More pairs, exact HWM counts per pattern, and options over inproc. Each test uses its
+// own Context, so inproc names cannot clash.
+// ---------------------------------------------------------------------------
+
+/// A bound + connected pair in a private context.
+fn linked(ctx: &zmtp_api::Context, a: SocketType, b: SocketType) -> (Socket, Socket) {
+    let binder = Socket::with_context(a, ctx).unwrap();
+    binder.bind("inproc://link").unwrap();
+    let connector = Socket::with_context(b, ctx).unwrap();
+    connector.connect("inproc://link").unwrap();
+    (binder, connector)
+}
+
+/// Sends with try_send until sends stop succeeding for `settle`; returns how many went.
+async fn fill(s: &Socket, settle: Duration) -> usize {
+    let mut sent = 0usize;
+    let deadline = tokio::time::Instant::now() + T;
+    let mut last_ok = tokio::time::Instant::now();
+    loop {
+        match s.try_send(Bytes::from(sent.to_string())) {
+            Ok(()) => {
+                sent += 1;
+                last_ok = tokio::time::Instant::now();
+            }
+            Err(Error::WouldBlock) => {
+                if last_ok.elapsed() >= settle {
+                    return sent;
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            Err(e) => panic!("{e}"),
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never settled");
+    }
+}
+
+/// Receives everything that arrives until `settle` passes in silence.
+async fn drain(s: &Socket, settle: Duration) -> Vec<Vec<Bytes>> {
+    let mut got = Vec::new();
+    while let Some(m) = recv_within(s, settle).await {
+        got.push(m);
+    }
+    got
+}
+
+/// Sends within the deadline (a send that would wait forever fails the test instead).
+async fn send(s: &Socket, m: impl Into<zmtp_api::Message>) {
+    tokio::time::timeout(T, s.send(m))
+        .await
+        .expect("send timed out")
+        .expect("send");
+}
+
+const SETTLE: Duration = Duration::from_millis(200);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pub_sub_and_push_pull_and_req_rep() {
+    let ctx = zmtp_api::Context::new();
+    let (publisher, sub) = linked(&ctx, SocketType::Pub, SocketType::Sub);
+    sub.subscribe("a").unwrap();
+    // inproc subscriptions travel asynchronously: publish until one lands.
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        send(&publisher, "b-skip").await;
+        send(&publisher, ["a-take", "2"]).await;
+        if let Some(m) = recv_within(&sub, Duration::from_millis(20)).await {
+            assert_eq!(m, ["a-take", "2"]);
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline);
+    }
+
+    let ctx = zmtp_api::Context::new();
+    let (pull, push) = linked(&ctx, SocketType::Pull, SocketType::Push);
+    for i in 0..10 {
+        send(&push, format!("{i}")).await;
+    }
+    for i in 0..10 {
+        assert_eq!(recv(&pull).await, [format!("{i}")]);
+    }
+
+    let ctx = zmtp_api::Context::new();
+    let (rep, req) = linked(&ctx, SocketType::Rep, SocketType::Req);
+    for i in 0..3 {
+        send(&req, format!("q{i}")).await;
+        assert_eq!(recv(&rep).await, [format!("q{i}")]);
+        send(&rep, format!("a{i}")).await;
+        assert_eq!(recv(&req).await, [format!("a{i}")]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rep_keeps_the_dealer_envelope() {
+    let ctx = zmtp_api::Context::new();
+    let (rep, dealer) = linked(&ctx, SocketType::Rep, SocketType::Dealer);
+    send(&dealer, ["no delimiter"]).await;
+    send(&dealer, ["x", "y", "", "q"]).await;
+    assert_eq!(recv(&rep).await, ["q"]);
+    send(&rep, ["a", "b"]).await;
+    assert_eq!(recv(&dealer).await, ["x", "y", "", "a", "b"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn router_routes_among_several_dealers() {
+    let ctx = zmtp_api::Context::new();
+    let router = Socket::with_context(SocketType::Router, &ctx).unwrap();
+    router.bind("inproc://rr").unwrap();
+    let mut dealers = Vec::new();
+    for name in ["d0", "d1", "d2"] {
+        let d = Socket::with_context(SocketType::Dealer, &ctx).unwrap();
+        d.set_option(SocketOption::RoutingId(Bytes::from_static(name.as_bytes())))
+            .unwrap();
+        d.connect("inproc://rr").unwrap();
+        send(&d, ["hi", name]).await;
+        dealers.push(d);
+    }
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let m = recv(&router).await;
+        assert_eq!(m[0], m[2], "{m:?}");
+        seen.push(m[0].clone());
+    }
+    seen.sort();
+    assert_eq!(seen, ["d0", "d1", "d2"]);
+    for (i, name) in ["d2", "d0", "d1"].iter().enumerate() {
+        send(
+            &router,
+            vec![Bytes::from(*name), Bytes::from(format!("reply {i}"))],
+        )
+        .await;
+    }
+    assert_eq!(recv(&dealers[2]).await, ["reply 0"]);
+    assert_eq!(recv(&dealers[0]).await, ["reply 1"]);
+    assert_eq!(recv(&dealers[1]).await, ["reply 2"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn router_router_with_probe() {
+    let ctx = zmtp_api::Context::new();
+    let bound = Socket::with_context(SocketType::Router, &ctx).unwrap();
+    bound.bind("inproc://probe").unwrap();
+    let prober = Socket::with_context(SocketType::Router, &ctx).unwrap();
+    prober.set_option(SocketOption::ProbeRouter(true)).unwrap();
+    prober
+        .set_option(SocketOption::RoutingId(Bytes::from_static(b"P")))
+        .unwrap();
+    prober.connect("inproc://probe").unwrap();
+    assert_eq!(recv(&bound).await, ["P", ""]);
+    send(&bound, ["P", "hello"]).await;
+    let m = recv(&prober).await;
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[0].len(), 5, "automatic id of the bound router");
+    assert_eq!(m[1], "hello");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pair_second_peer_is_not_served() {
+    let ctx = zmtp_api::Context::new();
+    let (a, b) = linked(&ctx, SocketType::Pair, SocketType::Pair);
+    send(&b, "first").await;
+    assert_eq!(recv(&a).await, ["first"]);
+    let intruder = Socket::with_context(SocketType::Pair, &ctx).unwrap();
+    intruder.connect("inproc://link").unwrap();
+    let _ = intruder.try_send("intruder");
+    send(&b, "second").await;
+    assert_eq!(recv(&a).await, ["second"]);
+    send(&a, "to b").await;
+    assert_eq!(recv(&b).await, ["to b"]);
+    assert!(recv_within(&intruder, SETTLE).await.is_none());
+    assert!(recv_within(&a, SETTLE).await.is_none());
+}
+
+/// SNDHWM of the sender plus RCVHWM of the receiver, exactly, for each blocking pattern
+/// (libzmq's inproc capacity); then everything arrives in order once the receiver reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hwm_sum_is_exact_for_each_pattern() {
+    let cases = [
+        (SocketType::Pull, SocketType::Push),
+        (SocketType::Pair, SocketType::Pair),
+        (SocketType::Dealer, SocketType::Dealer),
+        (SocketType::Router, SocketType::Dealer),
+    ];
+    for (recv_kind, send_kind) in cases {
+        let ctx = zmtp_api::Context::new();
+        let receiver = Socket::with_context(recv_kind, &ctx).unwrap();
+        receiver.set_option(SocketOption::RcvHwm(3)).unwrap();
+        receiver.bind("inproc://hwm").unwrap();
+        let sender = Socket::with_context(send_kind, &ctx).unwrap();
+        sender.set_option(SocketOption::SndHwm(2)).unwrap();
+        sender.connect("inproc://hwm").unwrap();
+        let sent = fill(&sender, SETTLE).await;
+        assert_eq!(sent, 5, "{send_kind:?} -> {recv_kind:?}");
+        for i in 0..5 {
+            let m = recv(&receiver).await;
+            assert_eq!(m.last().unwrap(), &i.to_string(), "{send_kind:?}");
+        }
+    }
+}
+
+/// Defaults: 1000 + 1000 = 2000 over inproc (libzmq test_hwm).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_inproc_capacity_is_2000() {
+    let ctx = zmtp_api::Context::new();
+    let (_pull, push) = linked(&ctx, SocketType::Pull, SocketType::Push);
+    assert_eq!(fill(&push, SETTLE).await, 2000);
+}
+
+/// Connect before bind: the connecting PUSH's own pipe holds SNDHWM messages; once the
+/// PULL binds, its RCVHWM more fit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hwm_connect_before_bind() {
+    let ctx = zmtp_api::Context::new();
+    let push = Socket::with_context(SocketType::Push, &ctx).unwrap();
+    push.set_option(SocketOption::SndHwm(2)).unwrap();
+    push.connect("inproc://later").unwrap();
+    assert_eq!(fill(&push, SETTLE).await, 2);
+    let pull = Socket::with_context(SocketType::Pull, &ctx).unwrap();
+    pull.set_option(SocketOption::RcvHwm(3)).unwrap();
+    pull.bind("inproc://later").unwrap();
+    assert_eq!(fill(&push, SETTLE).await, 3);
+    let got = drain(&pull, SETTLE).await;
+    let want: Vec<Vec<Bytes>> = ["0", "1", "0", "1", "2"]
+        .iter()
+        .map(|s| vec![Bytes::from_static(s.as_bytes())])
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// PUB drops at HWM (per subscriber): of 10 published, exactly SNDHWM + RCVHWM arrive,
+/// the first ones. XPUB_NODROP refuses the 6th instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pub_drops_and_nodrop_refuses_at_exact_hwm() {
+    for nodrop in [false, true] {
+        let ctx = zmtp_api::Context::new();
+        let xpub = Socket::with_context(SocketType::XPub, &ctx).unwrap();
+        xpub.set_option(SocketOption::SndHwm(2)).unwrap();
+        xpub.set_option(SocketOption::XpubNodrop(nodrop)).unwrap();
+        xpub.bind("inproc://pubhwm").unwrap();
+        let sub = Socket::with_context(SocketType::Sub, &ctx).unwrap();
+        sub.set_option(SocketOption::RcvHwm(3)).unwrap();
+        sub.subscribe("").unwrap();
+        sub.connect("inproc://pubhwm").unwrap();
+        assert_eq!(recv(&xpub).await, [&b"\x01"[..]]);
+        if nodrop {
+            assert_eq!(fill(&xpub, SETTLE).await, 5);
+        } else {
+            for i in 0..10 {
+                xpub.try_send(Bytes::from(i.to_string())).unwrap();
+                // Let the pipe move what fits, so drops depend only on the HWMs.
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        let got: Vec<String> = drain(&sub, SETTLE)
+            .await
+            .into_iter()
+            .map(|m| String::from_utf8(m[0].to_vec()).unwrap())
+            .collect();
+        assert_eq!(got, ["0", "1", "2", "3", "4"], "nodrop={nodrop}");
+    }
+}
+
+/// ROUTER_MANDATORY over inproc: exactly SNDHWM + RCVHWM fit, then WouldBlock; without
+/// it the same sends all "succeed" and the extra ones are dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn router_mandatory_exact_hwm() {
+    for mandatory in [true, false] {
+        let ctx = zmtp_api::Context::new();
+        let dealer = Socket::with_context(SocketType::Dealer, &ctx).unwrap();
+        dealer.set_option(SocketOption::RcvHwm(3)).unwrap();
+        dealer
+            .set_option(SocketOption::RoutingId(Bytes::from_static(b"D")))
+            .unwrap();
+        dealer.bind("inproc://mand").unwrap();
+        let router = Socket::with_context(SocketType::Router, &ctx).unwrap();
+        router.set_option(SocketOption::SndHwm(2)).unwrap();
+        router
+            .set_option(SocketOption::RouterMandatory(true))
+            .unwrap();
+        router.connect("inproc://mand").unwrap();
+        let deadline = tokio::time::Instant::now() + T;
+        while router.try_send(["D", "probe"]).is_err() {
+            assert!(tokio::time::Instant::now() < deadline);
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        assert_eq!(recv(&dealer).await, ["probe"]);
+        router
+            .set_option(SocketOption::RouterMandatory(mandatory))
+            .unwrap();
+        let mut ok = 0;
+        for i in 0..10 {
+            match router.try_send(vec![Bytes::from_static(b"D"), Bytes::from(i.to_string())]) {
+                Ok(()) => ok += 1,
+                Err(Error::WouldBlock) => assert!(mandatory),
+                Err(e) => panic!("{e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(ok, if mandatory { 5 } else { 10 });
+        let got = drain(&dealer, SETTLE).await;
+        assert_eq!(got.len(), 5, "mandatory={mandatory}: {got:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn router_handover_over_inproc() {
+    let ctx = zmtp_api::Context::new();
+    let router = Socket::with_context(SocketType::Router, &ctx).unwrap();
+    router
+        .set_option(SocketOption::RouterHandover(true))
+        .unwrap();
+    router.bind("inproc://handover").unwrap();
+    let mut dealers = Vec::new();
+    for n in ["1", "2"] {
+        let d = Socket::with_context(SocketType::Dealer, &ctx).unwrap();
+        d.set_option(SocketOption::RoutingId(Bytes::from_static(b"same")))
+            .unwrap();
+        d.connect("inproc://handover").unwrap();
+        send(&d, n).await;
+        assert_eq!(recv(&router).await, ["same", n]);
+        dealers.push(d);
+    }
+    send(&router, ["same", "to the newcomer"]).await;
+    assert_eq!(recv(&dealers[1]).await, ["to the newcomer"]);
+    assert!(recv_within(&dealers[0], SETTLE).await.is_none());
+}
+
+/// libzmq names a connect-side ROUTER pipe with CONNECT_ROUTING_ID at connect(), so a
+/// send right after connect() is routed (and waits in the pipe).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "engine bug: CONNECT_ROUTING_ID is only routable after the peer is attached; libzmq routes it from connect()"]
+async fn connect_routing_id_routable_right_after_connect() {
+    let ctx = zmtp_api::Context::new();
+    let router = Socket::with_context(SocketType::Router, &ctx).unwrap();
+    router
+        .set_option(SocketOption::RouterMandatory(true))
+        .unwrap();
+    router
+        .set_option(SocketOption::ConnectRoutingId(Bytes::from_static(b"early")))
+        .unwrap();
+    // Connect before anybody binds: the pipe exists, the peer does not yet.
+    router.connect("inproc://crid-early").unwrap();
+    let sent = router.try_send(["early", "queued"]);
+    assert!(sent.is_ok(), "{sent:?}");
+    let dealer = Socket::with_context(SocketType::Dealer, &ctx).unwrap();
+    dealer.bind("inproc://crid-early").unwrap();
+    assert_eq!(recv(&dealer).await, ["queued"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xpub_welcome_and_verbose_over_inproc() {
+    let ctx = zmtp_api::Context::new();
+    let xpub = Socket::with_context(SocketType::XPub, &ctx).unwrap();
+    xpub.set_option(SocketOption::XpubWelcomeMsg(Bytes::from_static(b"W-hello")))
+        .unwrap();
+    xpub.set_option(SocketOption::XpubVerbose(true)).unwrap();
+    xpub.bind("inproc://welcome").unwrap();
+    let a = Socket::with_context(SocketType::Sub, &ctx).unwrap();
+    a.subscribe("W").unwrap();
+    a.connect("inproc://welcome").unwrap();
+    assert_eq!(recv(&a).await, ["W-hello"]);
+    assert_eq!(recv(&xpub).await, [&b"\x01W"[..]]);
+    let b = Socket::with_context(SocketType::Sub, &ctx).unwrap();
+    b.subscribe("W").unwrap();
+    b.connect("inproc://welcome").unwrap();
+    assert_eq!(recv(&b).await, ["W-hello"]);
+    // Verbose: the duplicate is reported.
+    assert_eq!(recv(&xpub).await, [&b"\x01W"[..]]);
+}
+
+/// A SUB closing over inproc is reported to the XPUB as `\x00topic` (libzmq's
+/// test_disconnect_inproc), and an application waiting in recv() is woken for it. The
+/// first of two holders leaving is not reported; the last one is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "engine bug: inproc teardown queues the XPUB unsubscribe notice without waking a waiting recv()"]
+async fn xpub_reports_departure_over_inproc() {
+    let ctx = zmtp_api::Context::new();
+    let xpub = Socket::with_context(SocketType::XPub, &ctx).unwrap();
+    xpub.bind("inproc://departure").unwrap();
+    let a = Socket::with_context(SocketType::Sub, &ctx).unwrap();
+    a.subscribe("W").unwrap();
+    a.connect("inproc://departure").unwrap();
+    assert_eq!(recv(&xpub).await, [&b"\x01W"[..]]);
+    let b = Socket::with_context(SocketType::Sub, &ctx).unwrap();
+    b.subscribe("W").unwrap();
+    b.subscribe("b-ready").unwrap();
+    b.connect("inproc://departure").unwrap();
+    assert_eq!(recv(&xpub).await, [&b"\x01b-ready"[..]]);
+    // Wait in recv() before the departures happen, so the wake-up is what is tested.
+    let waiter = {
+        let xpub = xpub.clone();
+        tokio::spawn(async move { recv(&xpub).await })
+    };
+    // Give the waiter time to park (only makes a lost wake-up visible; with a prompt
+    // wake-up the test passes however long this is).
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    a.close();
+    b.close();
+    let first = waiter.await.unwrap();
+    let second = recv(&xpub).await;
+    let mut got = vec![first, second];
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            vec![Bytes::from_static(b"\x00W")],
+            vec![Bytes::from_static(b"\x00b-ready")]
+        ]
+    );
+    assert!(recv_within(&xpub, SETTLE).await.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xsub_to_pub_and_xpub_to_sub() {
+    let ctx = zmtp_api::Context::new();
+    let (publisher, xsub) = linked(&ctx, SocketType::Pub, SocketType::XSub);
+    send(&xsub, b"\x01t".to_vec()).await;
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        send(&publisher, "u").await;
+        send(&publisher, "t1").await;
+        if let Some(m) = recv_within(&xsub, Duration::from_millis(20)).await {
+            assert_eq!(m, ["t1"]);
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline);
+    }
+    let ctx = zmtp_api::Context::new();
+    let (sub, xpub) = linked(&ctx, SocketType::Sub, SocketType::XPub);
+    sub.subscribe("s").unwrap();
+    assert_eq!(recv(&xpub).await, [&b"\x01s"[..]]);
+    send(&xpub, "x").await;
+    send(&xpub, "s1").await;
+    assert_eq!(recv(&sub).await, ["s1"]);
+}
+
+/// The forwarder over inproc: PUB -> XSUB | proxy | XPUB -> SUB, subscriptions upstream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xsub_xpub_forwarder_over_inproc() {
+    let ctx = zmtp_api::Context::new();
+    let publisher = Socket::with_context(SocketType::Pub, &ctx).unwrap();
+    publisher.bind("inproc://up").unwrap();
+    let xsub = Socket::with_context(SocketType::XSub, &ctx).unwrap();
+    xsub.connect("inproc://up").unwrap();
+    let xpub = Socket::with_context(SocketType::XPub, &ctx).unwrap();
+    xpub.bind("inproc://down").unwrap();
+    let (a, b) = (xsub.clone(), xpub.clone());
+    let proxy = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                m = a.recv_message() => match m {
+                    Ok(m) => { let _ = b.send(m).await; }
+                    Err(_) => break,
+                },
+                m = b.recv_message() => match m {
+                    Ok(m) => { let _ = a.send(m).await; }
+                    Err(_) => break,
+                },
+            }
+        }
+    });
+    let sub = Socket::with_context(SocketType::Sub, &ctx).unwrap();
+    sub.subscribe("w").unwrap();
+    sub.connect("inproc://down").unwrap();
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        send(&publisher, "x").await;
+        send(&publisher, ["w1", "part"]).await;
+        if let Some(m) = recv_within(&sub, Duration::from_millis(20)).await {
+            assert_eq!(m, ["w1", "part"]);
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline);
+    }
+    xsub.close();
+    xpub.close();
+    let _ = proxy.await;
+}
+
+/// Over inproc libzmq's REQ skips a malformed reply (no empty delimiter) and returns the
+/// next good one (the connection-dropping check lives in libzmq's tcp/ipc session only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "engine bug: over inproc a malformed reply kills the REQ's pipe, so the next good reply never arrives"]
+async fn req_skips_malformed_reply_over_inproc() {
+    let ctx = zmtp_api::Context::new();
+    let (router, req) = linked(&ctx, SocketType::Router, SocketType::Req);
+    send(&req, "r").await;
+    let m = recv(&router).await;
+    assert_eq!(&m[1..], ["", "r"]);
+    send(
+        &router,
+        vec![m[0].clone(), Bytes::from_static(b"no delimiter")],
+    )
+    .await;
+    // Let the REQ take (and discard) the bad reply before the good one is even sent.
+    for _ in 0..20 {
+        assert!(req.try_recv_message().unwrap().is_none());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    send(
+        &router,
+        vec![m[0].clone(), Bytes::new(), Bytes::from_static(b"good")],
+    )
+    .await;
+    assert_eq!(recv(&req).await, ["good"]);
+}

@@ -42,6 +42,25 @@ unsafe extern "C" {
     ) -> std::ffi::c_int;
 }
 
+unsafe extern "C" {
+    fn zmq_socket_monitor(
+        socket: *mut std::ffi::c_void,
+        addr: *const std::ffi::c_char,
+        events: std::ffi::c_int,
+    ) -> std::ffi::c_int;
+}
+
+/// A monitored libzmq socket emits events from libzmq's I/O thread with a *blocking*
+/// send to the monitor's PAIR; once the reading PAIR is closed that send blocks forever
+/// and wedges the whole context (every later test step times out). So a `Zmq` stops its
+/// monitor before it closes, and tests declare the monitor reader *before* the monitored
+/// socket (`let mut mon; let z = ..; mon = z.monitor(..)`) so that it is dropped after it.
+impl Drop for Zmq {
+    fn drop(&mut self) {
+        self.stop_monitor();
+    }
+}
+
 /// libzmq option numbers the `zmq` crate has no setter for.
 pub mod zopt {
     pub const CONNECT_ROUTING_ID: i32 = 61;
@@ -63,6 +82,14 @@ impl Zmq {
         let rc =
             unsafe { zmq_setsockopt(s.as_mut_ptr(), option, value.as_ptr().cast(), value.len()) };
         assert_eq!(rc, 0, "libzmq setsockopt({option}) failed");
+    }
+
+    /// Stops the socket monitor, if any (no more events are emitted after this returns).
+    pub fn stop_monitor(&mut self) {
+        if let Some(s) = self.sock.as_mut() {
+            // SAFETY: a live socket; a null address deregisters the monitor.
+            unsafe { zmq_socket_monitor(s.as_mut_ptr(), std::ptr::null(), 0) };
+        }
     }
 
     /// Sets an int-valued libzmq option by number.
