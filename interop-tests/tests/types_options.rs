@@ -149,7 +149,6 @@ async fn router_handover_routes_to_the_newcomer() {
 /// If we close its connection instead, it reconnects (a plain disconnect), takes the id
 /// back, the newcomer reconnects in turn, and the id flaps between them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: ROUTER_HANDOVER closes the displaced connection, so a reconnecting libzmq peer takes the id back (flapping)"]
 async fn router_handover_is_stable() {
     let ctx = zmq::Context::new();
     let router = ours(SocketType::Router);
@@ -339,7 +338,6 @@ async fn connect_routing_id_names_the_connection() {
 /// so the application can send to that id right away (libzmq's test_connect_rid does);
 /// the message waits in the pipe until the connection is up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: CONNECT_ROUTING_ID is only routable after the handshake; libzmq routes it from connect()"]
 async fn connect_routing_id_is_routable_right_after_connect() {
     let ctx = zmq::Context::new();
     let mut d = Zmq::new(&ctx, zmq::DEALER);

@@ -261,12 +261,10 @@ async fn stream_close_flushes_queued_data(transport: Transport) {
 mod close_flushes_queued_data {
     use super::*;
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "engine bug: STREAM [id, \"\"] closes at once and drops data still queued for that connection"]
     async fn tcp() {
         stream_close_flushes_queued_data(Transport::Tcp).await
     }
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "engine bug: STREAM [id, \"\"] closes at once and drops data still queued for that connection"]
     async fn ipc() {
         stream_close_flushes_queued_data(Transport::Ipc).await
     }
@@ -282,7 +280,6 @@ crate::each_transport! {
 /// (the pipe, named when connect() created it, survives): the application can go on
 /// sending to the same id. Our connecting STREAM should behave the same.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: a reconnecting STREAM connection gets a new routing id; libzmq keeps the id of the connect-side pipe"]
 async fn stream_reconnect_keeps_the_routing_id() {
     let listener = RawListener::new(Transport::Tcp).await;
     let client = ours(SocketType::Stream);
@@ -358,7 +355,6 @@ async fn stream_connect_routing_id_names_the_connection() {
 /// away); so should we: a message sent to the CONNECT_ROUTING_ID right after connect()
 /// waits in the pipe and is written once the connection is up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: CONNECT_ROUTING_ID is only routable after the handshake; libzmq routes it from connect()"]
 async fn stream_connect_routing_id_is_routable_right_after_connect() {
     let listener = RawListener::new(Transport::Tcp).await;
     let client = ours(SocketType::Stream);

@@ -162,7 +162,6 @@ async fn xsub_resubscribes_after_reconnect() {
 /// (non-subscription) message sent before the connection is up is queued and delivered
 /// once it is, not dropped.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: XSUB drops upstream messages sent before the connection is up (libzmq queues them in the pipe)"]
 async fn xsub_upstream_message_before_connection_is_queued() {
     let ctx = zmq::Context::new();
     let path = IpcPath::new("xsub-early");

@@ -686,7 +686,6 @@ async fn router_handover_over_inproc() {
 /// libzmq names a connect-side ROUTER pipe with CONNECT_ROUTING_ID at connect(), so a
 /// send right after connect() is routed (and waits in the pipe).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: CONNECT_ROUTING_ID is only routable after the peer is attached; libzmq routes it from connect()"]
 async fn connect_routing_id_routable_right_after_connect() {
     let ctx = zmtp_api::Context::new();
     let router = Socket::with_context(SocketType::Router, &ctx).unwrap();
@@ -730,7 +729,6 @@ async fn xpub_welcome_and_verbose_over_inproc() {
 /// test_disconnect_inproc), and an application waiting in recv() is woken for it. The
 /// first of two holders leaving is not reported; the last one is.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: inproc teardown queues the XPUB unsubscribe notice without waking a waiting recv()"]
 async fn xpub_reports_departure_over_inproc() {
     let ctx = zmtp_api::Context::new();
     let xpub = Socket::with_context(SocketType::XPub, &ctx).unwrap();
@@ -838,7 +836,6 @@ async fn xsub_xpub_forwarder_over_inproc() {
 /// Over inproc libzmq's REQ skips a malformed reply (no empty delimiter) and returns the
 /// next good one (the connection-dropping check lives in libzmq's tcp/ipc session only).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: over inproc a malformed reply kills the REQ's pipe, so the next good reply never arrives"]
 async fn req_skips_malformed_reply_over_inproc() {
     let ctx = zmtp_api::Context::new();
     let (router, req) = linked(&ctx, SocketType::Router, SocketType::Req);

@@ -68,6 +68,8 @@ pub(crate) struct StreamDriver<S> {
     unsent_flag: bool,
     /// The peer closed its side; buffered input is drained before the driver ends.
     eof: bool,
+    /// Routing asked for a close once everything queued is written (STREAM `[id, ""]`).
+    finish: Option<&'static str>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
@@ -122,6 +124,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             peer_address,
             unsent_flag: false,
             eof: false,
+            finish: None,
         }
     }
 
@@ -194,6 +197,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             }
             progress |= self.sync(cx)?;
             progress |= self.write(cx)?;
+            if let Some(reason) = self.finish
+                && self.wbuf.is_empty()
+                && self.drained.is_empty()
+            {
+                return Err(ConnectionError::Pattern(reason));
+            }
             if self.closing && self.wbuf.is_empty() && self.drained.is_empty() && self.pipe_empty()
             {
                 return Ok(Poll::Ready(()));
@@ -315,7 +324,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         let id = match self.role {
             Role::Dialed(id) => {
                 if st.options.immediate {
-                    st.routing.attach(id);
+                    let rid = st.peers.get(id).and_then(|p| p.connect_routing_id.clone());
+                    st.routing.attach_dialed(id, rid.as_ref());
                 }
                 id
             }
@@ -412,6 +422,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 self.drained.push_back(m);
                 taken += 1;
             }
+        }
+        if p.close_when_flushed.is_some() && p.out.is_empty() {
+            self.finish = p.close_when_flushed;
         }
         match &p.waker {
             Some(w) if w.will_wake(cx.waker()) => {}

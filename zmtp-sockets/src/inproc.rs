@@ -33,6 +33,8 @@ struct Side {
     room: usize,
     shutdown: Pin<Box<WaitForCancellationFutureOwned>>,
     closed: bool,
+    /// Routing closed this pipe; it ends once its queue has been handed over.
+    finished: bool,
 }
 
 /// Joins a connecting socket's pipe to a new pipe on the binding socket and spawns the
@@ -55,6 +57,7 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         let st = &mut *guard;
         let mut p = Peer::new(&st.options);
         p.connected = true;
+        p.inproc = true;
         let id = st.peers.insert(p);
         st.routing.attach(id);
         let meta = PeerMeta {
@@ -73,7 +76,7 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         let mut guard = connector.lock();
         let st = &mut *guard;
         if st.options.immediate {
-            st.routing.attach(a_id);
+            st.routing.attach_dialed(a_id, a_rid.as_ref());
         }
         let meta = PeerMeta {
             identity: b_identity,
@@ -83,6 +86,7 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         };
         if let Some(p) = st.peers.get_mut(a_id) {
             p.connected = true;
+            p.inproc = true;
         }
         let ctrl = st.routing.connected(a_id, &meta, &mut st.peers);
         match st.peers.get_mut(a_id) {
@@ -108,6 +112,7 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         id: a_id,
         room: a_room,
         closed: false,
+        finished: false,
     };
     let mut b = Side {
         shutdown: Box::pin(binder.shutdown.clone().cancelled_owned()),
@@ -115,6 +120,7 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         id: b_id,
         room: b_room,
         closed: false,
+        finished: false,
     };
     let guard_a = a.shared.driver_started();
     let guard_b = b.shared.driver_started();
@@ -127,6 +133,12 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
             let mut st = side.shared.lock();
             st.routing.detach(side.id);
             st.peers.remove(side.id);
+            // Leaving may synthesize messages (XPUB unsubscriptions, STREAM notices).
+            let local = st.routing.has_local();
+            drop(st);
+            if local {
+                side.shared.recv_ready.notify_one();
+            }
         }
         tracing::debug!(target: "zmtp_sockets", "inproc connection ended");
     });
@@ -150,7 +162,7 @@ fn drive(
         let (Some(p1), Some(p2)) = (p1, p2) else {
             return Poll::Ready(());
         };
-        if a.closed || b.closed {
+        if a.closed || b.closed || a.finished || b.finished {
             // A closed side's remaining output has been handed over; the pipe ends.
             return Poll::Ready(());
         }
@@ -181,6 +193,9 @@ fn transfer(
         ctrl.extend(p.ctrl.drain(..));
         let n = dst.room.min(BATCH).min(p.out.len());
         buf.extend(p.out.drain(..n));
+        if p.close_when_flushed.is_some() && p.out.is_empty() {
+            src.finished = true;
+        }
         match &p.waker {
             Some(w) if w.will_wake(cx.waker()) => {}
             _ => p.waker = Some(cx.waker().clone()),

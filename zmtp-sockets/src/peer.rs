@@ -67,4 +67,7 @@ pub trait PeerSet {
     /// the application, a second PAIR peer). Routing has already forgotten the peer; the
     /// engine closes the connection and later reports it through `disconnected`/`detach`.
     fn kill(&mut self, id: PeerId, reason: &'static str);
+    /// Closes the peer's connection once everything already queued for it is written
+    /// (STREAM's `[id, ""]`); the pipe then ends as with [`PeerSet::kill`].
+    fn close(&mut self, id: PeerId, reason: &'static str);
 }

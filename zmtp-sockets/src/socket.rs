@@ -125,9 +125,11 @@ impl Socket {
             let mut peer = Peer::new(&st.options);
             // CONNECT_ROUTING_ID names only the next connection.
             peer.connect_routing_id = st.options.connect_routing_id.take();
+            peer.inproc = matches!(ep, Endpoint::Inproc(_));
+            let rid = peer.connect_routing_id.clone();
             let id = st.peers.insert(peer);
             if !st.options.immediate {
-                st.routing.attach(id);
+                st.routing.attach_dialed(id, rid.as_ref());
             }
             id
         };
@@ -304,7 +306,8 @@ impl Socket {
                 }
                 RecvAction::Drop => {}
                 RecvAction::DropAndKill(reason) => {
-                    if let Some(p) = st.peers.get_mut(from) {
+                    // Over inproc libzmq only skips the message.
+                    if let Some(p) = st.peers.get_mut(from).filter(|p| !p.inproc) {
                         p.kill = Some(reason);
                         p.wake();
                     }

@@ -33,6 +33,10 @@ pub(crate) struct Peer {
     pub minor: u8,
     /// Set when routing wants the connection dropped.
     pub kill: Option<&'static str>,
+    /// Set when routing wants the connection closed once `out` is written.
+    pub close_when_flushed: Option<&'static str>,
+    /// An inproc pipe (protocol checks that drop tcp/ipc connections only skip the message).
+    pub inproc: bool,
     /// True while the driver holds messages taken from `out` that are not fully written.
     pub unsent: bool,
     /// CONFLATE: a new message replaces whatever is queued.
@@ -53,6 +57,8 @@ impl Peer {
             connected: false,
             minor: 1,
             kill: None,
+            close_when_flushed: None,
+            inproc: false,
             unsent: false,
             conflate: options.conflate,
             connect_routing_id: None,
@@ -183,6 +189,13 @@ impl PeerSet for PeerTable {
 
     fn is_connected(&self, id: PeerId) -> bool {
         self.get(id).is_some_and(|p| p.connected)
+    }
+
+    fn close(&mut self, id: PeerId, reason: &'static str) {
+        if let Some(p) = self.get_mut(id) {
+            p.close_when_flushed = Some(reason);
+            p.wake();
+        }
     }
 }
 

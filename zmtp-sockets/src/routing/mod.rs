@@ -169,6 +169,21 @@ impl Routing {
             Routing::Req(r) => r.attach(id),
             Routing::Dealer(d) => d.attach(id),
             Routing::Push(lb) => lb.attach(id),
+            Routing::Sub(s) | Routing::XSub(s) => s.attach(id),
+            _ => {}
+        }
+    }
+
+    /// A connecting socket created a pipe (before its connection exists): as
+    /// [`Routing::attach`], and ROUTER and STREAM name it at once, as libzmq does, so the
+    /// application can send to it right away and it keeps its name across reconnects.
+    /// ROUTER names it only with `connect_routing_id`; STREAM picks an automatic id
+    /// without one.
+    pub fn attach_dialed(&mut self, id: PeerId, connect_routing_id: Option<&Bytes>) {
+        self.attach(id);
+        match self {
+            Routing::Router(r) => r.name_dialed(id, connect_routing_id),
+            Routing::Stream(s) => s.name_dialed(id, connect_routing_id),
             _ => {}
         }
     }
@@ -212,7 +227,7 @@ impl Routing {
         match self {
             Routing::Pair(p) => p.detach(id),
             Routing::Pub(p) | Routing::XPub(p) => p.disconnected(id),
-            Routing::Sub(s) | Routing::XSub(s) => s.disconnected(id),
+            Routing::Sub(s) | Routing::XSub(s) => s.detach(id),
             Routing::Req(r) => r.detach(id),
             Routing::Dealer(d) => d.detach(id),
             Routing::Router(r) => r.detach(id),

@@ -1,6 +1,8 @@
 //! ROUTER: every connected peer gets a routing id; incoming messages are prefixed with the
 //! sender's id and outgoing messages are addressed by their first frame.
 
+use std::collections::HashSet;
+
 use bytes::Bytes;
 
 use super::dealer::send_probe;
@@ -13,6 +15,9 @@ use crate::peer::{PeerId, PeerMeta, PeerSet};
 #[derive(Debug, Default)]
 pub struct Router {
     ids: RoutingIds,
+    /// Connect-side pipes named with CONNECT_ROUTING_ID when they were created: they stay
+    /// routable while their connection is down (messages queue for the reconnect).
+    named_at_connect: HashSet<PeerId>,
     /// ROUTER_MANDATORY: report unroutable messages instead of dropping them.
     pub mandatory: bool,
     /// ROUTER_HANDOVER: a newcomer with a taken id displaces the old peer.
@@ -32,11 +37,30 @@ fn requested_id(meta: &PeerMeta) -> Option<Bytes> {
 }
 
 impl Router {
+    /// A connect-side pipe was created with CONNECT_ROUTING_ID: it is routable from now
+    /// on (if the id is free), before its connection exists.
+    pub fn name_dialed(&mut self, id: PeerId, name: Option<&Bytes>) {
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            return;
+        };
+        if self.ids.peer(name).is_none() {
+            self.ids.insert(name.clone(), id);
+            self.named_at_connect.insert(id);
+        }
+    }
+
     /// Names the new connection and resolves id clashes: without handover the newcomer
     /// stays connected but unnamed, so it is never served (libzmq does the same, and a
-    /// libzmq peer is not pushed into a reconnect loop); with handover the old holder's
-    /// connection is closed.
+    /// libzmq peer is not pushed into a reconnect loop); with handover the newcomer takes
+    /// the id and the old holder stays connected but unserved (libzmq ends only its pipe,
+    /// so a libzmq peer does not reconnect and take the id back).
     pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
+        if self.named_at_connect.contains(&id) {
+            if self.probe {
+                send_probe(id, peers);
+            }
+            return;
+        }
         let name = match requested_id(meta) {
             Some(name) => name,
             None => self.ids.auto_id(),
@@ -44,7 +68,7 @@ impl Router {
         match self.ids.peer(&name) {
             Some(old) if old != id && self.handover => {
                 self.ids.displace(old);
-                peers.kill(old, "ROUTER routing id handed over to a new connection");
+                self.named_at_connect.remove(&old);
             }
             Some(old) if old != id => {
                 self.ids.remove(id);
@@ -58,13 +82,17 @@ impl Router {
         }
     }
 
-    /// The connection ended: the id is free again; queued messages keep it.
+    /// The connection ended: the id is free again (messages it queued keep it), unless
+    /// the pipe was named at connect, which keeps its id for the reconnect.
     pub fn disconnected(&mut self, id: PeerId) {
-        self.ids.unroute(id);
+        if !self.named_at_connect.contains(&id) {
+            self.ids.unroute(id);
+        }
     }
 
     /// The pipe is gone for good.
     pub fn detach(&mut self, id: PeerId) {
+        self.named_at_connect.remove(&id);
         self.ids.remove(id);
     }
 

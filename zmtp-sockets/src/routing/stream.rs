@@ -2,7 +2,7 @@
 //! the data to that connection (empty data closes it); incoming chunks arrive as
 //! `[id, chunk]`; with STREAM_NOTIFY, `[id, ""]` announces each connect and disconnect.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
 
@@ -15,6 +15,9 @@ use crate::peer::{PeerId, PeerMeta, PeerSet};
 #[derive(Debug)]
 pub struct Stream {
     ids: RoutingIds,
+    /// Connect-side pipes, named when connect() created them (they keep the name across
+    /// reconnects), with whether their connection is up.
+    dialed: HashMap<PeerId, bool>,
     local: VecDeque<Message>,
     /// STREAM_NOTIFY (default on): synthesize `[id, ""]` on connect and disconnect.
     pub notify: bool,
@@ -24,6 +27,7 @@ impl Default for Stream {
     fn default() -> Self {
         Stream {
             ids: RoutingIds::default(),
+            dialed: HashMap::new(),
             local: VecDeque::new(),
             notify: true,
         }
@@ -31,9 +35,30 @@ impl Default for Stream {
 }
 
 impl Stream {
+    /// A connect-side pipe was created: it is named at once (CONNECT_ROUTING_ID, else an
+    /// automatic id), so data sent to it waits for the connection. A taken id leaves it
+    /// unnamed; its connection is then refused in [`Stream::connected`].
+    pub fn name_dialed(&mut self, id: PeerId, name: Option<&Bytes>) {
+        let name = match name.filter(|n| !n.is_empty()) {
+            Some(name) => name.clone(),
+            None => self.ids.auto_id(),
+        };
+        if self.ids.peer(&name).is_none() {
+            self.ids.insert(name, id);
+            self.dialed.insert(id, false);
+        }
+    }
+
     /// Names the new connection (locally chosen id or an automatic one); a clash with a
     /// live id kills the newcomer.
     pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
+        if let Some(up) = self.dialed.get_mut(&id) {
+            *up = true;
+            if let Some(name) = self.ids.name(id).cloned() {
+                self.announce(name);
+            }
+            return;
+        }
         // Raw peers have no Identity property; only a local choice counts.
         let name = match meta.connect_routing_id.as_ref().filter(|n| !n.is_empty()) {
             Some(name) => name.clone(),
@@ -49,8 +74,17 @@ impl Stream {
     }
 
     /// The connection ended: announce it (once) and free its id. Chunks it sent before
-    /// are still delivered under that id.
+    /// are still delivered under that id. A connect-side pipe keeps its id for the
+    /// reconnect.
     pub fn disconnected(&mut self, id: PeerId) {
+        if let Some(up) = self.dialed.get_mut(&id) {
+            if std::mem::replace(up, false)
+                && let Some(name) = self.ids.name(id).cloned()
+            {
+                self.announce(name);
+            }
+            return;
+        }
         if let Some(name) = self.ids.unroute(id) {
             self.announce(name);
         }
@@ -58,7 +92,11 @@ impl Stream {
 
     /// The pipe is gone for good (announced if `disconnected` was not called).
     pub fn detach(&mut self, id: PeerId) {
-        if let Some(name) = self.ids.remove(id) {
+        let was_up = self.dialed.remove(&id);
+        let routed = self.ids.remove(id);
+        if was_up != Some(false)
+            && let Some(name) = routed
+        {
             self.announce(name);
         }
     }
@@ -85,8 +123,11 @@ impl Stream {
             return Err(SendError::HostUnreachable(msg));
         };
         if msg.frames().iter().skip(1).all(Bytes::is_empty) {
+            // What is already queued for it is written first, as in libzmq (the close
+            // travels through the pipe behind the data).
             self.ids.remove(target);
-            peers.kill(target, "STREAM connection closed by the application");
+            self.dialed.remove(&target);
+            peers.close(target, "STREAM connection closed by the application");
             return Ok(());
         }
         if !peers.has_room(target) {

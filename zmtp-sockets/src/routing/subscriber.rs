@@ -18,6 +18,10 @@ pub struct Subscriber {
     xsub: bool,
     counts: HashMap<Bytes, u32>,
     filter: SubscriptionTrie,
+    /// Every pipe, connected or not (XSUB's upstream messages queue in all of them).
+    attached: Vec<PeerId>,
+    /// Pipes with a live connection (subscriptions go to these; others get them replayed
+    /// when they connect).
     connected: Vec<PeerId>,
     /// INVERT_MATCHING (SUB): deliver the messages that match *no* subscription.
     pub invert: bool,
@@ -43,8 +47,22 @@ impl Subscriber {
         }
     }
 
+    /// A pipe to a publisher now exists (a connecting socket has it before the connection).
+    pub fn attach(&mut self, id: PeerId) {
+        if !self.attached.contains(&id) {
+            self.attached.push(id);
+        }
+    }
+
+    /// The pipe is gone for good.
+    pub fn detach(&mut self, id: PeerId) {
+        self.attached.retain(|p| *p != id);
+        self.connected.retain(|p| *p != id);
+    }
+
     /// A publisher connected: every current subscription, once each, to send it first.
     pub fn connected(&mut self, id: PeerId) -> Vec<Ctrl> {
+        self.attach(id);
         if !self.connected.contains(&id) {
             self.connected.push(id);
         }
@@ -108,19 +126,21 @@ impl Subscriber {
     }
 
     /// XSUB's send: `0x01topic` / `0x00topic` update the counted subscriptions and are
-    /// forwarded as they are (a cancel only when its count reaches zero); anything else
-    /// goes to every connected publisher. Full pipes drop the message.
+    /// forwarded as they are to the connected publishers (a cancel only when its count
+    /// reaches zero; the others get the current set when they connect); anything else
+    /// goes to every pipe, queued in those still connecting, as libzmq does. Full pipes
+    /// drop the message.
     pub fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
         if !self.xsub {
             return Err(SendError::NotSupported(msg));
         }
-        let change = match msg.first() {
-            Some(f) if f.first() == Some(&1) => self.add(f.slice(1..)),
-            Some(f) if f.first() == Some(&0) => self.remove(&f[1..]),
-            _ => Change::Forward,
+        let (change, targets) = match msg.first() {
+            Some(f) if f.first() == Some(&1) => (self.add(f.slice(1..)), &self.connected),
+            Some(f) if f.first() == Some(&0) => (self.remove(&f[1..]), &self.connected),
+            _ => (Change::Forward, &self.attached),
         };
         if let Change::Forward = change {
-            for &id in &self.connected {
+            for &id in targets {
                 let _dropped_at_hwm = peers.push(id, msg.clone());
             }
         }

@@ -30,6 +30,7 @@ struct Fake {
     pipes: BTreeMap<PeerId, Pipe>,
     ctrl: Vec<(PeerId, Ctrl)>,
     killed: Vec<(PeerId, &'static str)>,
+    closed: Vec<(PeerId, &'static str)>,
 }
 
 impl Fake {
@@ -68,6 +69,10 @@ impl Fake {
     fn was_killed(&self, id: PeerId) -> bool {
         self.killed.iter().any(|(p, _)| *p == id)
     }
+
+    fn was_closed(&self, id: PeerId) -> bool {
+        self.closed.iter().any(|(p, _)| *p == id)
+    }
 }
 
 impl PeerSet for Fake {
@@ -91,6 +96,9 @@ impl PeerSet for Fake {
     }
     fn kill(&mut self, id: PeerId, reason: &'static str) {
         self.killed.push((id, reason));
+    }
+    fn close(&mut self, id: PeerId, reason: &'static str) {
+        self.closed.push((id, reason));
     }
 }
 

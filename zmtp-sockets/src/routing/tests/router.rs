@@ -119,12 +119,13 @@ fn router_duplicate_id_without_handover_leaves_newcomer_unserved() {
 }
 
 #[test]
-fn router_handover_kills_old_holder_and_routes_to_newcomer() {
+fn router_handover_unroutes_old_holder_and_routes_to_newcomer() {
     let mut f = Fake::default();
     let mut r = routing(SocketType::Router, &[RoutingOption::RouterHandover(true)]);
     let (a, _) = join_as(&mut r, &mut f, 1, 10, &meta(b"X"));
     let (b, _) = join_as(&mut r, &mut f, 2, 10, &meta(b"X"));
-    assert!(f.was_killed(a) && !f.was_killed(b));
+    // The old holder's connection is left alone (libzmq ends only its pipe).
+    assert!(!f.was_killed(a) && !f.was_killed(b));
     r.send(m(&["X", "m"]), &mut f).unwrap();
     assert_eq!(f.take(b), vec![m(&["m"])]);
     assert!(f.take(a).is_empty());
@@ -145,4 +146,43 @@ fn router_probe_pushes_empty_message_on_connect() {
     let mut r = routing(SocketType::Router, &[RoutingOption::ProbeRouter(true)]);
     let (a, _) = join_as(&mut r, &mut f, 1, 10, &meta(b"A"));
     assert_eq!(f.take(a), vec![m(&[""])]);
+}
+
+#[test]
+fn router_connect_routing_id_is_routable_from_connect_and_across_reconnects() {
+    let mut f = Fake::default();
+    let mut r = routing(SocketType::Router, &[RoutingOption::RouterMandatory(true)]);
+    let a = f.add(1, 10);
+    r.attach_dialed(a, Some(&Bytes::from_static(b"early")));
+    r.send(m(&["early", "queued"]), &mut f).unwrap();
+    assert_eq!(f.take(a), vec![m(&["queued"])]);
+    let local = PeerMeta {
+        identity: Bytes::from_static(b"peer's own"),
+        connect_routing_id: Some(Bytes::from_static(b"early")),
+        ..Default::default()
+    };
+    r.connected(a, &local, &mut f);
+    assert_eq!(id_of(&mut r, a), "early");
+    r.disconnected(a);
+    r.send(m(&["early", "while down"]), &mut f).unwrap();
+    assert_eq!(f.take(a), vec![m(&["while down"])]);
+    // A second pipe asking for the same id is not named.
+    let b = f.add(2, 10);
+    r.attach_dialed(b, Some(&Bytes::from_static(b"early")));
+    r.connected(b, &local, &mut f);
+    assert!(matches!(r.on_recv(b, m(&["x"])), RecvAction::Drop));
+    r.detach(a);
+    assert!(matches!(
+        r.send(m(&["early", "gone"]), &mut f),
+        Err(SendError::HostUnreachable(_))
+    ));
+    // Without CONNECT_ROUTING_ID a dialed pipe is named at the handshake, as before.
+    let c = f.add(3, 10);
+    r.attach_dialed(c, None);
+    assert!(matches!(
+        r.send(m(&["C", "x"]), &mut f),
+        Err(SendError::HostUnreachable(_))
+    ));
+    r.connected(c, &meta(b"C"), &mut f);
+    assert_eq!(id_of(&mut r, c), "C");
 }

@@ -78,7 +78,10 @@ fn stream_sends_raw_data_and_closes_on_empty_data() {
     ));
     r.send(Message::from_frames([id.clone(), Bytes::new()]), &mut f)
         .unwrap();
-    assert!(f.was_killed(a));
+    assert!(
+        f.was_closed(a) && !f.was_killed(a),
+        "closed after what is queued"
+    );
     assert!(matches!(
         r.send(
             Message::from_frames([id.clone(), Bytes::from_static(b"3")]),
@@ -119,5 +122,48 @@ fn stream_honours_connect_routing_id() {
     // The same id again while it lives: the newcomer is refused.
     let (b, _) = join_as(&mut r, &mut f, 2, 10, &local);
     assert!(f.was_killed(b));
+    assert!(!r.has_local());
+}
+
+#[test]
+fn stream_dialed_pipe_is_named_at_connect_and_keeps_its_id() {
+    let mut f = Fake::default();
+    let mut r = routing(SocketType::Stream, &[]);
+    let a = f.add(1, 10);
+    r.attach_dialed(a, Some(&Bytes::from_static(b"early")));
+    r.send(m(&["early", "queued"]), &mut f).unwrap();
+    assert_eq!(f.take(a), vec![m(&["queued"])]);
+    assert!(!r.has_local(), "no notice before the connection");
+    r.connected(a, &PeerMeta::default(), &mut f);
+    assert_eq!(connect_notice(&mut r), "early");
+    r.disconnected(a);
+    assert_eq!(locals(&mut r), vec![m(&["early", ""])]);
+    r.disconnected(a);
+    assert!(!r.has_local(), "announced once");
+    r.connected(a, &PeerMeta::default(), &mut f);
+    assert_eq!(
+        connect_notice(&mut r),
+        "early",
+        "same id after the reconnect"
+    );
+    r.detach(a);
+    assert_eq!(locals(&mut r), vec![m(&["early", ""])]);
+    // Without CONNECT_ROUTING_ID: an automatic id, also kept.
+    let b = f.add(2, 10);
+    r.attach_dialed(b, None);
+    r.connected(b, &PeerMeta::default(), &mut f);
+    let id = connect_notice(&mut r);
+    assert_eq!(id.len(), 5);
+    r.disconnected(b);
+    locals(&mut r);
+    r.connected(b, &PeerMeta::default(), &mut f);
+    assert_eq!(connect_notice(&mut r), id);
+    // Closed by the application while down: no notice when the pipe goes.
+    r.disconnected(b);
+    locals(&mut r);
+    r.send(Message::from_frames([id, Bytes::new()]), &mut f)
+        .unwrap();
+    assert!(f.was_closed(b));
+    r.detach(b);
     assert!(!r.has_local());
 }

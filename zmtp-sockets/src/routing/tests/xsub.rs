@@ -59,6 +59,26 @@ fn xsub_replays_current_subscriptions_on_connect() {
 }
 
 #[test]
+fn xsub_queues_upstream_messages_in_pipes_still_connecting() {
+    let mut f = Fake::default();
+    let mut r = routing(SocketType::XSub, &[]);
+    let a = f.add(1, 10);
+    r.attach(a);
+    r.send(m(&["early upstream"]), &mut f).unwrap();
+    r.send(m(&["\x01t"]), &mut f).unwrap();
+    assert_eq!(
+        f.take(a),
+        vec![m(&["early upstream"])],
+        "subscriptions wait"
+    );
+    let ctrl = r.connected(a, &PeerMeta::default(), &mut f);
+    assert_eq!(ctrl, vec![Ctrl::Subscribe(Bytes::from_static(b"t"))]);
+    r.detach(a);
+    r.send(m(&["after"]), &mut f).unwrap();
+    assert!(f.take(a).is_empty(), "detached pipes get nothing");
+}
+
+#[test]
 fn xsub_invert_matching_is_accepted_and_changes_nothing() {
     let mut f = Fake::default();
     let mut r = routing(SocketType::XSub, &[RoutingOption::InvertMatching(true)]);
