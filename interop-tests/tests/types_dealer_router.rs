@@ -518,3 +518,45 @@ async fn departed_peers_leave_the_rotation_and_the_id_table() {
     })
     .await;
 }
+
+/// libzmq delivers what a peer sent before it went away (its pipe ends only once read):
+/// a libzmq DEALER sends three messages and closes; our ROUTER reads them only after it
+/// has seen the disconnect (the id is no longer routable), and gets all three under the
+/// DEALER's id.
+async fn router_delivers_messages_from_a_departed_peer(transport: Transport) {
+    let ctx = zmq::Context::new();
+    let router = ours(SocketType::Router);
+    router
+        .set_option(SocketOption::RouterMandatory(true))
+        .unwrap();
+    let addr = BindAddr::new(transport, "departed");
+    let ep = bind_ours(&router, &addr.endpoint);
+    let mut d = Zmq::new(&ctx, zmq::DEALER);
+    d.raw().set_identity(b"leaver").unwrap();
+    d.raw().set_linger(5000).unwrap();
+    d.connect(&ep);
+    for i in 0..3u8 {
+        d.send(msg(&[b"bye", &[i]])).await.unwrap();
+    }
+    poll_for("our ROUTER to learn the DEALER's id", || {
+        router.try_send(frames(&[b"leaver", b"ping"])).ok()
+    })
+    .await;
+    d.close();
+    drop(ctx);
+    poll_for("our ROUTER to see the DEALER leave", || {
+        matches!(
+            router.try_send(frames(&[b"leaver", b"ping"])),
+            Err(Error::HostUnreachable)
+        )
+        .then_some(())
+    })
+    .await;
+    for i in 0..3u8 {
+        assert_msg_eq(&recv_ours(&router).await, &msg(&[b"leaver", b"bye", &[i]]));
+    }
+}
+
+crate::each_transport! {
+    router_delivers_from_departed_peer => router_delivers_messages_from_a_departed_peer;
+}

@@ -444,3 +444,38 @@ async fn stream_keeps_clients_apart() {
         drop(t.await.unwrap());
     }
 }
+
+/// A plain client writes and closes at once: our STREAM delivers the connect notice, the
+/// data, and only then the disconnect notice, even when the application reads after the
+/// connection is already gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_data_of_a_closed_client_comes_before_its_disconnect_notice() {
+    let server = ours(SocketType::Stream);
+    let ep = bind_ours(&server, "tcp://127.0.0.1:*");
+    let mut conn = raw_connect(&ep).await;
+    conn.write_all(b"last words").await.unwrap();
+    conn.shutdown().await.unwrap();
+    drop(conn);
+    let (id, hello) = recv_stream(&server).await;
+    assert!(hello.is_empty());
+    // Reading only after the connection is gone is what used to lose the data: wait until
+    // the id is no longer routable.
+    poll_for("our STREAM to see the client leave", || {
+        matches!(
+            server.try_send(frames(&[&id, b"x"])),
+            Err(Error::HostUnreachable)
+        )
+        .then_some(())
+    })
+    .await;
+    let mut got = Vec::new();
+    loop {
+        let (from, data) = recv_stream(&server).await;
+        assert_eq!(from, id);
+        if data.is_empty() {
+            break;
+        }
+        got.extend_from_slice(&data);
+    }
+    assert_eq!(got, b"last words", "data before the disconnect notice");
+}

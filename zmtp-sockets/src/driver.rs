@@ -551,17 +551,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         }
         match self.role {
             Role::Accepted => {
-                st.routing.detach(id);
-                st.peers.remove(id);
+                st.detach_peer(id, n);
             }
             Role::Dialed(_) => {
-                if st.options.immediate {
-                    st.routing.detach(id);
-                } else {
-                    st.routing.disconnected(id);
-                }
                 if let Some(p) = st.peers.get_mut(id) {
                     p.in_count += n;
+                }
+                let pending = st.peers.get(id).map_or(0, |p| p.in_count);
+                if st.options.immediate {
+                    st.routing.detach(id, pending);
+                } else {
+                    st.routing.disconnected(id, pending);
+                }
+                if let Some(p) = st.peers.get_mut(id) {
                     p.connected = false;
                     p.ctrl.clear();
                     p.waker = None;

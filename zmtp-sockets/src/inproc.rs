@@ -131,8 +131,7 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         poll_fn(|cx| drive(cx, &mut a, &mut b, &mut ab, &mut ba)).await;
         for side in [&a, &b] {
             let mut st = side.shared.lock();
-            st.routing.detach(side.id);
-            st.peers.remove(side.id);
+            st.detach_peer(side.id, 0);
             // Leaving may synthesize messages (XPUB unsubscriptions, STREAM notices).
             let local = st.routing.has_local();
             drop(st);

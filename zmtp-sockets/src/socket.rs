@@ -179,7 +179,9 @@ impl Socket {
         let pos = find_endpoint(st.connected.iter().map(|(e, _, _)| e), endpoint)?;
         let (_, token, id) = st.connected.remove(pos);
         token.cancel();
-        st.routing.detach(id);
+        // Like zmq_disconnect: what this pipe received but the application has not read
+        // is discarded.
+        st.routing.detach(id, 0);
         if let Some(mut p) = st.peers.remove(id) {
             p.wake();
         }
@@ -511,9 +513,7 @@ async fn dial_loop(
                 if err.is_fatal() {
                     if !matches!(err, crate::error::ConnectionError::SocketClosed) {
                         tracing::warn!(target: "zmtp_sockets", endpoint = %ep, "not reconnecting after protocol error");
-                        let mut st = shared.lock();
-                        st.routing.detach(id);
-                        st.peers.remove(id);
+                        shared.lock().detach_peer(id, 0);
                     }
                     return;
                 }

@@ -213,6 +213,14 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// Removes a pipe for good. Messages it sent that wait in the incoming queue (its
+    /// count plus `extra` just queued without counting) are still delivered.
+    pub fn detach_peer(&mut self, id: PeerId, extra: usize) -> Option<Peer> {
+        let pending = self.peers.get(id).map_or(0, |p| p.in_count) + extra;
+        self.routing.detach(id, pending);
+        self.peers.remove(id)
+    }
+
     /// Takes one message off the incoming queue and releases its slot in the sender's pipe.
     pub fn pop_inbox(&mut self) -> Option<(PeerId, Message)> {
         let (from, msg) = self.inbox.pop_front()?;

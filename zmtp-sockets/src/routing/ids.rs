@@ -21,6 +21,9 @@ pub const AUTO_ID_LEN: usize = 5;
 pub struct RoutingIds {
     routable: HashMap<Bytes, PeerId>,
     names: HashMap<PeerId, Bytes>,
+    /// Removed peers whose messages still wait in the incoming queue: their name and how
+    /// many messages are left (forgotten when the last one is delivered).
+    departed: HashMap<PeerId, (Bytes, usize)>,
     next_auto: u32,
 }
 
@@ -29,6 +32,7 @@ impl Default for RoutingIds {
         RoutingIds {
             routable: HashMap::new(),
             names: HashMap::new(),
+            departed: HashMap::new(),
             next_auto: rand::random::<u32>(),
         }
     }
@@ -54,15 +58,27 @@ impl RoutingIds {
     }
 
     /// Prefixes a received message with its sender's routing id (ROUTER, STREAM);
-    /// messages from peers without an id yet are dropped.
-    pub fn prefix(&self, from: PeerId, mut msg: Message) -> RecvAction {
-        match self.name(from) {
-            Some(name) => {
-                msg.push_front(name.clone());
-                RecvAction::Deliver(msg)
-            }
-            None => RecvAction::Drop,
+    /// messages from peers without an id are dropped. A removed peer's last messages are
+    /// still delivered under its id.
+    pub fn prefix(&mut self, from: PeerId, mut msg: Message) -> RecvAction {
+        if let Some(name) = self.names.get(&from) {
+            msg.push_front(name.clone());
+            return RecvAction::Deliver(msg);
         }
+        let Some((name, left)) = self.departed.get_mut(&from) else {
+            return RecvAction::Drop;
+        };
+        msg.push_front(name.clone());
+        *left -= 1;
+        if *left == 0 {
+            self.departed.remove(&from);
+        }
+        RecvAction::Deliver(msg)
+    }
+
+    /// True while a removed peer still has messages waiting for delivery.
+    pub fn is_departing(&self, peer: PeerId) -> bool {
+        self.departed.contains_key(&peer)
     }
 
     /// The id under which `peer`'s messages are delivered, if it has one.
@@ -99,10 +115,15 @@ impl RoutingIds {
         self.names.insert(peer, fresh);
     }
 
-    /// Forgets `peer` entirely; returns the id it was routable under.
-    pub fn remove(&mut self, peer: PeerId) -> Option<Bytes> {
+    /// Forgets `peer`; returns the id it was routable under. With `pending` messages of
+    /// it still queued for the application, its name is kept until those are delivered.
+    pub fn remove(&mut self, peer: PeerId, pending: usize) -> Option<Bytes> {
         let routed = self.unroute(peer);
-        self.names.remove(&peer);
+        if let Some(name) = self.names.remove(&peer)
+            && pending > 0
+        {
+            self.departed.insert(peer, (name, pending));
+        }
         routed
     }
 }
@@ -138,7 +159,27 @@ mod tests {
         ids.displace(q);
         assert_eq!(ids.peer(b"A"), None);
         assert_eq!(ids.name(q).map(Bytes::len), Some(AUTO_ID_LEN));
-        assert_eq!(ids.remove(q), None);
+        assert_eq!(ids.remove(q, 0), None);
         assert_eq!(ids.name(q), None);
+    }
+
+    #[test]
+    fn removed_peers_keep_their_name_for_queued_messages() {
+        let mut ids = RoutingIds::default();
+        let p = PeerId(1);
+        ids.insert(Bytes::from_static(b"A"), p);
+        assert_eq!(ids.remove(p, 2).as_deref(), Some(&b"A"[..]));
+        assert_eq!(ids.peer(b"A"), None, "not routable once removed");
+        for body in ["1", "2"] {
+            match ids.prefix(p, Message::from(Bytes::from_static(body.as_bytes()))) {
+                RecvAction::Deliver(m) => assert_eq!(m.frames()[0], "A"),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(!ids.is_departing(p));
+        assert!(matches!(
+            ids.prefix(p, Message::from(Bytes::from_static(b"3"))),
+            RecvAction::Drop
+        ));
     }
 }

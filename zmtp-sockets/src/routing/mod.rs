@@ -211,28 +211,30 @@ impl Routing {
         Vec::new()
     }
 
-    /// The peer's connection ended (its pipe may live on for a reconnect).
-    pub fn disconnected(&mut self, id: PeerId) {
+    /// The peer's connection ended (its pipe lives on for a reconnect); `pending` of
+    /// the messages it sent still wait in the incoming queue.
+    pub fn disconnected(&mut self, id: PeerId, pending: usize) {
         match self {
             Routing::Pub(p) | Routing::XPub(p) => p.disconnected(id),
             Routing::Sub(s) | Routing::XSub(s) => s.disconnected(id),
             Routing::Router(r) => r.disconnected(id),
-            Routing::Stream(s) => s.disconnected(id),
+            Routing::Stream(s) => s.disconnected(id, pending),
             _ => {}
         }
     }
 
-    /// The pipe is gone for good (implies `disconnected`).
-    pub fn detach(&mut self, id: PeerId) {
+    /// The pipe is gone for good (implies `disconnected`); `pending` of the messages it
+    /// sent still wait in the incoming queue and are delivered as if it were there.
+    pub fn detach(&mut self, id: PeerId, pending: usize) {
         match self {
-            Routing::Pair(p) => p.detach(id),
+            Routing::Pair(p) => p.detach(id, pending),
             Routing::Pub(p) | Routing::XPub(p) => p.disconnected(id),
             Routing::Sub(s) | Routing::XSub(s) => s.detach(id),
             Routing::Req(r) => r.detach(id),
             Routing::Dealer(d) => d.detach(id),
-            Routing::Router(r) => r.detach(id),
+            Routing::Router(r) => r.detach(id, pending),
             Routing::Push(lb) => lb.detach(id),
-            Routing::Stream(s) => s.detach(id),
+            Routing::Stream(s) => s.detach(id, pending),
             Routing::Rep(_) | Routing::Pull => {}
         }
     }

@@ -2,6 +2,8 @@
 //! left open but not served (as libzmq does, so a libzmq peer does not reconnect in a
 //! loop): nothing is routed to it and what it sends is discarded.
 
+use std::collections::HashMap;
+
 use super::{RecvAction, SendError};
 use crate::message::Message;
 use crate::peer::{PeerId, PeerSet};
@@ -10,6 +12,8 @@ use crate::peer::{PeerId, PeerSet};
 #[derive(Debug, Default)]
 pub struct Pair {
     peer: Option<PeerId>,
+    /// A former peer's messages still queued for the application (how many are left).
+    leftovers: HashMap<PeerId, usize>,
 }
 
 impl Pair {
@@ -23,10 +27,14 @@ impl Pair {
         self.peer.get_or_insert(id);
     }
 
-    /// The pipe is gone for good: the next one may take its place.
-    pub fn detach(&mut self, id: PeerId) {
+    /// The pipe is gone for good: the next one may take its place. The `pending`
+    /// messages it sent that still wait for the application are delivered.
+    pub fn detach(&mut self, id: PeerId, pending: usize) {
         if self.peer == Some(id) {
             self.peer = None;
+            if pending > 0 {
+                self.leftovers.insert(id, pending);
+            }
         }
     }
 
@@ -38,12 +46,20 @@ impl Pair {
         }
     }
 
-    /// Delivers messages from the peer only.
-    pub fn on_recv(&self, from: PeerId, msg: Message) -> RecvAction {
+    /// Delivers messages from the peer (and a former peer's last ones) only.
+    pub fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
         if self.peer == Some(from) {
-            RecvAction::Deliver(msg)
-        } else {
-            RecvAction::Drop
+            return RecvAction::Deliver(msg);
+        }
+        match self.leftovers.get_mut(&from) {
+            Some(left) => {
+                *left -= 1;
+                if *left == 0 {
+                    self.leftovers.remove(&from);
+                }
+                RecvAction::Deliver(msg)
+            }
+            None => RecvAction::Drop,
         }
     }
 }

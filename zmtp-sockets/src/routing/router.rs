@@ -71,7 +71,7 @@ impl Router {
                 self.named_at_connect.remove(&old);
             }
             Some(old) if old != id => {
-                self.ids.remove(id);
+                self.ids.remove(id, 0);
                 return;
             }
             _ => {}
@@ -90,14 +90,15 @@ impl Router {
         }
     }
 
-    /// The pipe is gone for good.
-    pub fn detach(&mut self, id: PeerId) {
+    /// The pipe is gone for good; `pending` of its messages still wait for the
+    /// application and are delivered under its id.
+    pub fn detach(&mut self, id: PeerId, pending: usize) {
         self.named_at_connect.remove(&id);
-        self.ids.remove(id);
+        self.ids.remove(id, pending);
     }
 
     /// Prefixes the sender's routing id; messages from unnamed peers are dropped.
-    pub fn on_recv(&self, from: PeerId, msg: Message) -> RecvAction {
+    pub fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
         self.ids.prefix(from, msg)
     }
 

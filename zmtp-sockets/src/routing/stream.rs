@@ -18,6 +18,9 @@ pub struct Stream {
     /// Connect-side pipes, named when connect() created them (they keep the name across
     /// reconnects), with whether their connection is up.
     dialed: HashMap<PeerId, bool>,
+    /// Disconnect notices held back until the connection's last chunks (how many are
+    /// left) have been delivered, so the notice comes after the data.
+    held: HashMap<PeerId, (Bytes, usize)>,
     local: VecDeque<Message>,
     /// STREAM_NOTIFY (default on): synthesize `[id, ""]` on connect and disconnect.
     pub notify: bool,
@@ -28,6 +31,7 @@ impl Default for Stream {
         Stream {
             ids: RoutingIds::default(),
             dialed: HashMap::new(),
+            held: HashMap::new(),
             local: VecDeque::new(),
             notify: true,
         }
@@ -54,6 +58,9 @@ impl Stream {
     pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
         if let Some(up) = self.dialed.get_mut(&id) {
             *up = true;
+            if let Some((name, _)) = self.held.remove(&id) {
+                self.announce(name);
+            }
             if let Some(name) = self.ids.name(id).cloned() {
                 self.announce(name);
             }
@@ -65,7 +72,7 @@ impl Stream {
             None => self.ids.auto_id(),
         };
         if self.ids.peer(&name).is_some_and(|old| old != id) {
-            self.ids.remove(id);
+            self.ids.remove(id, 0);
             peers.kill(id, "STREAM routing id already in use");
             return;
         }
@@ -73,31 +80,40 @@ impl Stream {
         self.announce(name);
     }
 
-    /// The connection ended: announce it (once) and free its id. Chunks it sent before
-    /// are still delivered under that id. A connect-side pipe keeps its id for the
-    /// reconnect.
-    pub fn disconnected(&mut self, id: PeerId) {
+    /// The connection ended with `pending` of its chunks still queued for the
+    /// application: announce it (once, after those chunks) and free its id. A
+    /// connect-side pipe keeps its id for the reconnect.
+    pub fn disconnected(&mut self, id: PeerId, pending: usize) {
         if let Some(up) = self.dialed.get_mut(&id) {
             if std::mem::replace(up, false)
                 && let Some(name) = self.ids.name(id).cloned()
             {
-                self.announce(name);
+                self.announce_after(id, name, pending);
             }
             return;
         }
         if let Some(name) = self.ids.unroute(id) {
-            self.announce(name);
+            self.announce_after(id, name, pending);
         }
     }
 
-    /// The pipe is gone for good (announced if `disconnected` was not called).
-    pub fn detach(&mut self, id: PeerId) {
+    /// The pipe is gone for good (announced if `disconnected` was not called), with
+    /// `pending` of its chunks still queued for the application.
+    pub fn detach(&mut self, id: PeerId, pending: usize) {
         let was_up = self.dialed.remove(&id);
-        let routed = self.ids.remove(id);
+        let routed = self.ids.remove(id, pending);
         if was_up != Some(false)
             && let Some(name) = routed
         {
+            self.announce_after(id, name, pending);
+        }
+    }
+
+    fn announce_after(&mut self, id: PeerId, name: Bytes, pending: usize) {
+        if pending == 0 {
             self.announce(name);
+        } else {
+            self.held.insert(id, (name, pending));
         }
     }
 
@@ -108,9 +124,19 @@ impl Stream {
         }
     }
 
-    /// Prefixes the connection's id to a received chunk.
-    pub fn on_recv(&self, from: PeerId, msg: Message) -> RecvAction {
-        self.ids.prefix(from, msg)
+    /// Prefixes the connection's id to a received chunk; a held disconnect notice follows
+    /// the connection's last chunk.
+    pub fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
+        let action = self.ids.prefix(from, msg);
+        if let Some((_, left)) = self.held.get_mut(&from) {
+            *left = left.saturating_sub(1);
+            if *left == 0
+                && let Some((name, _)) = self.held.remove(&from)
+            {
+                self.announce(name);
+            }
+        }
+        action
     }
 
     /// Sends `[id, data]`: data goes out raw; empty data closes the connection.
@@ -125,7 +151,8 @@ impl Stream {
         if msg.frames().iter().skip(1).all(Bytes::is_empty) {
             // What is already queued for it is written first, as in libzmq (the close
             // travels through the pipe behind the data).
-            self.ids.remove(target);
+            // Chunks it already sent are still delivered; no disconnect notice follows.
+            self.ids.unroute(target);
             self.dialed.remove(&target);
             peers.close(target, "STREAM connection closed by the application");
             return Ok(());

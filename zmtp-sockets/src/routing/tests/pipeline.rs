@@ -68,7 +68,7 @@ fn dealer_round_robins_and_delivers_as_is() {
     assert_eq!(f.take(b), vec![m(&["2", "x"])]);
     assert_eq!(r.check_recv(), Ok(()));
     assert_eq!(delivered(r.on_recv(b, m(&["", "rep"]))), m(&["", "rep"]));
-    r.detach(a);
+    r.detach(a, 0);
     r.send(m(&["4"]), &mut f).unwrap();
     assert_eq!(f.take(b), vec![m(&["4"])]);
 }

@@ -16,7 +16,7 @@ fn pub_filters_per_subscriber_and_drops_at_hwm() {
     assert_eq!(f.take(a), vec![m(&["weather", "x"])]);
     assert_eq!(f.take(b).len(), 3);
     r.on_cancel(b, b"");
-    r.disconnected(a);
+    r.disconnected(a, 0);
     r.send(m(&["weather"]), &mut f).unwrap();
     assert!(f.take(a).is_empty() && f.take(b).is_empty());
     assert_eq!(r.check_recv(), Err(RoutingError::NotSupported));
@@ -39,7 +39,7 @@ fn pub_invert_matching_sends_to_peers_without_a_match() {
     assert_eq!(f.take(a), vec![m(&["Banana"]), m(&["Cherry"])]);
     assert_eq!(f.take(b), vec![m(&["Apple"]), m(&["Cherry"])]);
     assert_eq!(f.take(c).len(), 3);
-    r.disconnected(c);
+    r.disconnected(c, 0);
     r.send(m(&["Cherry"]), &mut f).unwrap();
     assert!(f.take(c).is_empty());
 }
@@ -86,7 +86,7 @@ fn sub_replays_subscriptions_once_each_on_connect() {
         r.connected(a, &PeerMeta::default(), &mut f),
         vec![Ctrl::Subscribe(Bytes::from_static(b"Z"))]
     );
-    r.disconnected(a);
+    r.disconnected(a, 0);
     r.subscribe(Bytes::from_static(b"Y"), &mut f);
     assert!(f.take_ctrl(a).is_empty(), "not sent while disconnected");
     let mut replay = r.connected(a, &PeerMeta::default(), &mut f);

@@ -90,13 +90,13 @@ fn router_attached_but_unconnected_pipe_is_not_routable() {
     r.connected(a, &meta(b"A"), &mut f);
     r.send(m(&["A", "x"]), &mut f).unwrap();
     // Disconnected: unroutable again, but what it sent before still carries its id.
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert!(matches!(
         r.send(m(&["A", "y"]), &mut f),
         Err(SendError::HostUnreachable(_))
     ));
     assert_eq!(delivered(r.on_recv(a, m(&["late"]))), m(&["A", "late"]));
-    r.detach(a);
+    r.detach(a, 0);
     assert!(matches!(r.on_recv(a, m(&["later"])), RecvAction::Drop));
 }
 
@@ -112,7 +112,7 @@ fn router_duplicate_id_without_handover_leaves_newcomer_unserved() {
     assert_eq!(f.take(a), vec![m(&["m"])]);
     assert!(f.take(b).is_empty());
     // Once the holder is gone the id is free again.
-    r.detach(a);
+    r.detach(a, 0);
     let (c, _) = join_as(&mut r, &mut f, 3, 10, &meta(b"X"));
     assert!(!f.was_killed(c));
     assert_eq!(id_of(&mut r, c), "X");
@@ -134,8 +134,8 @@ fn router_handover_unroutes_old_holder_and_routes_to_newcomer() {
     let old = id_of(&mut r, a);
     assert_ne!(old, "X");
     // Its late disconnect must not unroute the newcomer.
-    r.disconnected(a);
-    r.detach(a);
+    r.disconnected(a, 0);
+    r.detach(a, 0);
     r.send(m(&["X", "n"]), &mut f).unwrap();
     assert_eq!(f.take(b), vec![m(&["n"])]);
 }
@@ -163,7 +163,7 @@ fn router_connect_routing_id_is_routable_from_connect_and_across_reconnects() {
     };
     r.connected(a, &local, &mut f);
     assert_eq!(id_of(&mut r, a), "early");
-    r.disconnected(a);
+    r.disconnected(a, 0);
     r.send(m(&["early", "while down"]), &mut f).unwrap();
     assert_eq!(f.take(a), vec![m(&["while down"])]);
     // A second pipe asking for the same id is not named.
@@ -171,7 +171,7 @@ fn router_connect_routing_id_is_routable_from_connect_and_across_reconnects() {
     r.attach_dialed(b, Some(&Bytes::from_static(b"early")));
     r.connected(b, &local, &mut f);
     assert!(matches!(r.on_recv(b, m(&["x"])), RecvAction::Drop));
-    r.detach(a);
+    r.detach(a, 0);
     assert!(matches!(
         r.send(m(&["early", "gone"]), &mut f),
         Err(SendError::HostUnreachable(_))
@@ -185,4 +185,18 @@ fn router_connect_routing_id_is_routable_from_connect_and_across_reconnects() {
     ));
     r.connected(c, &meta(b"C"), &mut f);
     assert_eq!(id_of(&mut r, c), "C");
+}
+
+#[test]
+fn router_delivers_what_a_departed_peer_sent_under_its_id() {
+    let mut f = Fake::default();
+    let mut r = routing(SocketType::Router, &[RoutingOption::RouterMandatory(true)]);
+    let (a, _) = join_as(&mut r, &mut f, 1, 10, &meta(b"A"));
+    r.detach(a, 1);
+    assert!(matches!(
+        r.send(m(&["A", "x"]), &mut f),
+        Err(SendError::HostUnreachable(_))
+    ));
+    assert_eq!(delivered(r.on_recv(a, m(&["last"]))), m(&["A", "last"]));
+    assert!(matches!(r.on_recv(a, m(&["more"])), RecvAction::Drop));
 }

@@ -24,19 +24,19 @@ fn stream_notifies_connect_and_disconnect_with_auto_ids() {
         delivered(r.on_recv(a, m(&["GET /"]))),
         Message::from_frames([id.clone(), Bytes::from_static(b"GET /")])
     );
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert_eq!(
         locals(&mut r),
         vec![Message::from_frames([id.clone(), Bytes::new()])]
     );
     // Chunks that arrived before the disconnect still carry the id; no second notice.
     assert!(matches!(r.on_recv(a, m(&["tail"])), RecvAction::Deliver(_)));
-    r.detach(a);
+    r.detach(a, 0);
     assert!(!r.has_local());
     let b = join(&mut r, &mut f, 2, 10);
     let id_b = connect_notice(&mut r);
     assert_ne!(id, id_b);
-    r.detach(b);
+    r.detach(b, 0);
     assert_eq!(
         locals(&mut r),
         vec![Message::from_frames([id_b, Bytes::new()])]
@@ -48,7 +48,7 @@ fn stream_without_notify_is_silent() {
     let mut f = Fake::default();
     let mut r = routing(SocketType::Stream, &[RoutingOption::StreamNotify(false)]);
     let a = join(&mut r, &mut f, 1, 10);
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert!(!r.has_local());
 }
 
@@ -90,8 +90,8 @@ fn stream_sends_raw_data_and_closes_on_empty_data() {
         Err(SendError::HostUnreachable(_))
     ));
     // Closed by the application: no disconnect notification follows.
-    r.disconnected(a);
-    r.detach(a);
+    r.disconnected(a, 0);
+    r.detach(a, 0);
     assert!(!r.has_local());
 }
 
@@ -136,9 +136,9 @@ fn stream_dialed_pipe_is_named_at_connect_and_keeps_its_id() {
     assert!(!r.has_local(), "no notice before the connection");
     r.connected(a, &PeerMeta::default(), &mut f);
     assert_eq!(connect_notice(&mut r), "early");
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert_eq!(locals(&mut r), vec![m(&["early", ""])]);
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert!(!r.has_local(), "announced once");
     r.connected(a, &PeerMeta::default(), &mut f);
     assert_eq!(
@@ -146,7 +146,7 @@ fn stream_dialed_pipe_is_named_at_connect_and_keeps_its_id() {
         "early",
         "same id after the reconnect"
     );
-    r.detach(a);
+    r.detach(a, 0);
     assert_eq!(locals(&mut r), vec![m(&["early", ""])]);
     // Without CONNECT_ROUTING_ID: an automatic id, also kept.
     let b = f.add(2, 10);
@@ -154,16 +154,35 @@ fn stream_dialed_pipe_is_named_at_connect_and_keeps_its_id() {
     r.connected(b, &PeerMeta::default(), &mut f);
     let id = connect_notice(&mut r);
     assert_eq!(id.len(), 5);
-    r.disconnected(b);
+    r.disconnected(b, 0);
     locals(&mut r);
     r.connected(b, &PeerMeta::default(), &mut f);
     assert_eq!(connect_notice(&mut r), id);
     // Closed by the application while down: no notice when the pipe goes.
-    r.disconnected(b);
+    r.disconnected(b, 0);
     locals(&mut r);
     r.send(Message::from_frames([id, Bytes::new()]), &mut f)
         .unwrap();
     assert!(f.was_closed(b));
-    r.detach(b);
+    r.detach(b, 0);
     assert!(!r.has_local());
+}
+
+#[test]
+fn stream_disconnect_notice_follows_the_last_chunk() {
+    let mut f = Fake::default();
+    let mut r = routing(SocketType::Stream, &[]);
+    let a = join(&mut r, &mut f, 1, 10);
+    let id = connect_notice(&mut r);
+    // Two chunks still queued for the application when the connection goes.
+    r.detach(a, 2);
+    assert!(!r.has_local(), "held until the chunks are read");
+    let first = delivered(r.on_recv(a, m(&["c1"])));
+    assert_eq!(first.frames(), [id.clone(), Bytes::from_static(b"c1")]);
+    assert!(!r.has_local());
+    delivered(r.on_recv(a, m(&["c2"])));
+    assert_eq!(
+        locals(&mut r),
+        vec![Message::from_frames([id, Bytes::new()])]
+    );
 }

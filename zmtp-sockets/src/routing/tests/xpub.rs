@@ -87,11 +87,11 @@ fn xpub_unsubscribes_topics_of_a_departed_subscriber() {
     r.on_subscribe(a, b"B");
     r.on_subscribe(b, b"A");
     locals(&mut r);
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert_eq!(locals(&mut r), vec![unsub(b"B")]);
-    r.detach(a); // already gone: nothing more
+    r.detach(a, 0); // already gone: nothing more
     assert!(locals(&mut r).is_empty());
-    r.detach(b);
+    r.detach(b, 0);
     assert_eq!(locals(&mut r), vec![unsub(b"A")]);
     r.send(m(&["A"]), &mut f).unwrap();
     assert!(f.take(a).is_empty() && f.take(b).is_empty());
@@ -106,7 +106,7 @@ fn xpub_verboser_unsubscribes_every_topic_of_a_departed_subscriber() {
     r.on_subscribe(a, b"A");
     r.on_subscribe(b, b"A");
     locals(&mut r);
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert_eq!(locals(&mut r), vec![unsub(b"A")]);
 }
 
@@ -143,7 +143,7 @@ fn xpub_manual_lets_the_application_choose_subscriptions() {
     r.on_subscribe(a, b"C");
     r.on_cancel(a, b"C");
     assert_eq!(locals(&mut r), vec![sub(b"C"), unsub(b"C")]);
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert_eq!(locals(&mut r), vec![unsub(b"A")]);
     r.send(m(&["XA-4"]), &mut f).unwrap();
     assert!(f.take(a).is_empty());
@@ -155,7 +155,7 @@ fn xpub_manual_forgets_a_departed_last_peer() {
     let mut r = routing(SocketType::XPub, &[RoutingOption::XpubManual(true)]);
     let a = join(&mut r, &mut f, 1, 10);
     r.on_subscribe(a, b"A");
-    r.disconnected(a);
+    r.disconnected(a, 0);
     // The notice outlived its peer: reading it targets nobody.
     assert_eq!(r.take_local(), Some(sub(b"A")));
     r.subscribe(Bytes::from_static(b"A"), &mut f);
@@ -243,7 +243,7 @@ fn pub_disconnect_is_silent() {
     r.on_subscribe(a, b"A");
     r.on_cancel(a, b"A");
     r.on_subscribe(a, b"B");
-    r.disconnected(a);
+    r.disconnected(a, 0);
     assert!(!r.has_local() && r.take_local().is_none());
 }
 

@@ -53,7 +53,7 @@ fn xsub_replays_current_subscriptions_on_connect() {
     let (a, ctrl) = join_as(&mut r, &mut f, 1, 10, &PeerMeta::default());
     assert_eq!(ctrl, vec![Ctrl::Subscribe(Bytes::from_static(b"A"))]);
     assert!(f.take(a).is_empty(), "nothing sent before the connection");
-    r.disconnected(a);
+    r.disconnected(a, 0);
     r.send(m(&["\x01C"]), &mut f).unwrap();
     assert!(f.take(a).is_empty(), "not sent while disconnected");
 }
@@ -73,7 +73,7 @@ fn xsub_queues_upstream_messages_in_pipes_still_connecting() {
     );
     let ctrl = r.connected(a, &PeerMeta::default(), &mut f);
     assert_eq!(ctrl, vec![Ctrl::Subscribe(Bytes::from_static(b"t"))]);
-    r.detach(a);
+    r.detach(a, 0);
     r.send(m(&["after"]), &mut f).unwrap();
     assert!(f.take(a).is_empty(), "detached pipes get nothing");
 }
