@@ -225,3 +225,28 @@ async fn our_push_frame_encoding_seen_by_raw_pull() {
     assert_eq!((f.flags, f.body.len()), (FLAG_LONG, 256));
     assert_eq!(f.body, vec![2u8; 256]);
 }
+
+/// `ipc://*` binds a fresh private path (as libzmq does); the resolved endpoint works
+/// for a libzmq peer, and libzmq's own `ipc://*` endpoint works for ours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipc_wildcard_bind_both_ways() {
+    let ctx = zmq::Context::new();
+    let pull = ours(SocketType::Pull);
+    let ep = bind_ours(&pull, "ipc://*");
+    assert!(ep.starts_with("ipc:///") && ep != "ipc://*", "{ep}");
+    let mut push = Zmq::new(&ctx, zmq::PUSH);
+    push.connect(&ep);
+    push.send(msg(&[b"via our wildcard"])).await.unwrap();
+    assert_msg_eq(&recv_ours(&pull).await, &msg(&[b"via our wildcard"]));
+
+    let mut zpull = Zmq::new(&ctx, zmq::PULL);
+    let zep = zpull.bind("ipc://*");
+    assert!(zep.starts_with("ipc://") && zep != "ipc://*", "{zep}");
+    let ours_push = ours(SocketType::Push);
+    ours_push.connect(&zep).unwrap();
+    send_ours(&ours_push, &msg(&[b"to libzmq's wildcard"])).await;
+    assert_msg_eq(
+        &zpull.recv().await.unwrap(),
+        &msg(&[b"to libzmq's wildcard"]),
+    );
+}

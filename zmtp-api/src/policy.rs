@@ -68,7 +68,8 @@ pub struct EndpointRequest<'a> {
     pub host: Option<&'a str>,
     /// TCP: the port; `None` for a wildcard port (`*` or `0`).
     pub port: Option<u16>,
-    /// IPC: the filesystem path, made absolute (not resolved through symlinks).
+    /// IPC: the filesystem path, made absolute (not resolved through symlinks); for
+    /// `ipc://*`, `<temp dir>/*` (the bind picks a fresh path there).
     pub path: Option<&'a Path>,
     /// INPROC: the name. IPC: the abstract name, without the leading `@`.
     pub name: Option<&'a str>,
@@ -329,6 +330,19 @@ pub(crate) fn check(
             };
             (Transport::Tcp, host, port, None, None, raw.to_owned())
         }
+        // `ipc://*` binds a fresh path under the temporary directory: policies see
+        // `<temp dir>/*`.
+        Endpoint::Ipc(IpcAddr::Path(_)) if ep.is_ipc_wildcard() => {
+            let under = std::env::temp_dir().join("*");
+            (
+                Transport::Ipc,
+                None,
+                None,
+                Some(under),
+                None,
+                raw.to_owned(),
+            )
+        }
         Endpoint::Ipc(IpcAddr::Path(p)) => {
             let abs = absolute(p);
             let use_as = format!("ipc://{}", abs.display());
@@ -373,7 +387,8 @@ pub(crate) fn check(
 /// and disconnect of an endpoint that bind/connect rewrote).
 pub(crate) fn absolute_ipc(raw: &str) -> Option<String> {
     let rest = raw.strip_prefix("ipc://")?;
-    if rest.starts_with('@') || rest.starts_with('/') || rest.is_empty() {
+    // `*` (a fresh private path picked at bind) and abstract names have no directory.
+    if rest.starts_with('@') || rest.starts_with('/') || rest.is_empty() || rest == "*" {
         return None;
     }
     Some(format!("ipc://{}", absolute(Path::new(rest)).display()))

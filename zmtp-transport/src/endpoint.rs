@@ -76,8 +76,9 @@ impl Endpoint {
     }
 
     /// True for a `tcp://` endpoint whose host or port is a wildcard (`*`, port
-    /// `0`): the bound address (see [`Listener::local_endpoint`](crate::Listener::local_endpoint))
-    /// then differs from this one.
+    /// `0`), and for `ipc://*` (a fresh private path): the bound address (see
+    /// [`Listener::local_endpoint`](crate::Listener::local_endpoint)) then differs from
+    /// this one.
     pub fn is_wildcard_bind(&self) -> bool {
         matches!(
             self,
@@ -88,7 +89,12 @@ impl Endpoint {
                 port: Port::Any,
                 ..
             }
-        )
+        ) || self.is_ipc_wildcard()
+    }
+
+    /// True for `ipc://*`.
+    pub fn is_ipc_wildcard(&self) -> bool {
+        matches!(self, Endpoint::Ipc(IpcAddr::Path(p)) if p.as_os_str() == "*")
     }
 
     /// Checks that this endpoint can be connected to: a `*` host or a `*`/`0`
@@ -106,6 +112,10 @@ impl Endpoint {
             } => Err(EndpointError::invalid(
                 &self.to_string(),
                 "cannot connect to the wildcard port `*`/0",
+            )),
+            _ if self.is_ipc_wildcard() => Err(EndpointError::invalid(
+                &self.to_string(),
+                "cannot connect to the wildcard ipc path `*`",
             )),
             _ => Ok(self),
         }

@@ -46,7 +46,8 @@ impl Listener {
     /// * tcp: `*` binds `0.0.0.0`; port `*`/`0` picks an ephemeral port (see
     ///   [`local_endpoint`](Self::local_endpoint)); `SO_REUSEADDR` is set.
     /// * ipc: an existing socket file at the path is replaced; `@name` binds
-    ///   the Linux abstract namespace.
+    ///   the Linux abstract namespace; `*` binds a fresh private path (a new
+    ///   mode-0700 directory under `TMPDIR` or `/tmp`, removed with the listener).
     ///
     /// Errors: [`TransportError::AddrInUse`], [`TransportError::Resolve`],
     /// [`TransportError::Invalid`] for `inproc://`, or [`TransportError::Io`].
@@ -62,11 +63,12 @@ impl Listener {
             }
             Endpoint::Ipc(addr) => {
                 let bound = ipc::bind(ep, addr)?;
+                let local = Endpoint::Ipc(bound.addr);
                 let inner = Inner::Ipc {
                     listener: bound.listener,
                     _file: bound.cleanup,
                 };
-                (inner, Endpoint::Ipc(addr.clone()))
+                (inner, local)
             }
             Endpoint::Inproc(_) => {
                 return Err(TransportError::invalid(

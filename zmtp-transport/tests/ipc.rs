@@ -136,3 +136,35 @@ async fn abstract_namespace() {
         Err(TransportError::Io(_))
     ));
 }
+
+/// `ipc://*` binds a fresh private path (two binds get two), reported by
+/// `local_endpoint`; connecting to it works; connecting to `ipc://*` is refused; dropping
+/// the listener removes the socket file and its directory.
+#[tokio::test]
+async fn wildcard_bind_picks_a_private_path() {
+    let wildcard = ep("ipc://*");
+    assert!(wildcard.is_wildcard_bind());
+    assert!(wildcard.for_connect().is_err());
+    let mut first = Listener::bind(&wildcard).expect("bind ipc://*");
+    let second = Listener::bind(&wildcard).expect("second bind ipc://*");
+    let local = first.local_endpoint();
+    assert_ne!(local, second.local_endpoint());
+    let path = match &local {
+        Endpoint::Ipc(zmtp_transport::IpcAddr::Path(p)) => p.clone(),
+        other => panic!("not an ipc path: {other}"),
+    };
+    assert!(path.is_absolute() && is_socket(&path), "{}", path.display());
+    let dir = path.parent().expect("a directory").to_path_buf();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dir).expect("dir").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "private directory");
+    }
+    let (mut a, mut b, _) = connect_and_accept(&mut first, &local).await;
+    exchange(&mut a, &mut b).await;
+    drop(first);
+    assert!(
+        !path.exists() && !dir.exists(),
+        "file and directory removed"
+    );
+}

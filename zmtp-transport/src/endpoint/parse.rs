@@ -101,10 +101,8 @@ fn parse_ipc(s: &str, rest: &str) -> Result<Endpoint, EndpointError> {
         return Err(EndpointError::invalid(s, "NUL byte in ipc path"));
     }
     if rest == "*" {
-        return Err(EndpointError::invalid(
-            s,
-            "wildcard ipc bind (`ipc://*`) is not supported",
-        ));
+        // Bind picks a fresh private path (see `Listener::bind`).
+        return Ok(Endpoint::Ipc(IpcAddr::Path(PathBuf::from("*"))));
     }
     if let Some(name) = rest.strip_prefix('@') {
         if name.is_empty() {

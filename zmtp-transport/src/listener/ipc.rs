@@ -16,6 +16,28 @@ use crate::unix_addr::abstract_addr;
 pub(super) struct IpcBound {
     pub(super) listener: UnixListener,
     pub(super) cleanup: Option<SocketFile>,
+    /// The address actually bound (differs from the request for `ipc://*`).
+    pub(super) addr: IpcAddr,
+}
+
+/// Name of the socket file inside the private directory made for `ipc://*`.
+const WILDCARD_FILE: &str = "socket";
+
+/// Makes a fresh private directory (mode 0700) for an `ipc://*` bind, under `TMPDIR`
+/// (or `/tmp`), as libzmq does.
+fn wildcard_dir() -> io::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    let base = std::env::temp_dir();
+    let mut last = None;
+    for _ in 0..16 {
+        let dir = base.join(format!("zmtp-{:016x}", rand::random::<u64>()));
+        match fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free temporary directory name")))
 }
 
 /// Binds an ipc address.
@@ -25,6 +47,30 @@ pub(super) struct IpcBound {
 /// libzmq does). Any other kind of file is left alone and the bind fails with
 /// [`TransportError::AddrInUse`]. The directory must exist.
 pub(super) fn bind(ep: &Endpoint, addr: &IpcAddr) -> Result<IpcBound, TransportError> {
+    let mut made_dir = None;
+    let wildcard;
+    let addr = if ep.is_ipc_wildcard() {
+        let dir = wildcard_dir()?;
+        wildcard = IpcAddr::Path(dir.join(WILDCARD_FILE));
+        made_dir = Some(dir);
+        &wildcard
+    } else {
+        addr
+    };
+    let bound = bind_addr(ep, addr);
+    if bound.is_err()
+        && let Some(dir) = &made_dir
+    {
+        let _ = fs::remove_dir(dir);
+    }
+    let mut bound = bound?;
+    if let Some(file) = bound.cleanup.as_mut() {
+        file.dir = made_dir;
+    }
+    Ok(bound)
+}
+
+fn bind_addr(ep: &Endpoint, addr: &IpcAddr) -> Result<IpcBound, TransportError> {
     let std_listener = match addr {
         IpcAddr::Path(path) => {
             unlink_stale_socket(path);
@@ -44,6 +90,7 @@ pub(super) fn bind(ep: &Endpoint, addr: &IpcAddr) -> Result<IpcBound, TransportE
     Ok(IpcBound {
         listener: UnixListener::from_std(std_listener)?,
         cleanup,
+        addr: addr.clone(),
     })
 }
 
@@ -71,6 +118,8 @@ pub(super) struct SocketFile {
     path: PathBuf,
     dev: u64,
     ino: u64,
+    /// The private directory made for `ipc://*`, removed after the file.
+    dir: Option<PathBuf>,
 }
 
 impl SocketFile {
@@ -81,6 +130,7 @@ impl SocketFile {
             dev: meta.dev(),
             ino: meta.ino(),
             path,
+            dir: None,
         })
     }
 }
@@ -90,11 +140,13 @@ impl Drop for SocketFile {
     fn drop(&mut self) {
         let ours = fs::symlink_metadata(&self.path)
             .is_ok_and(|m| m.file_type().is_socket() && m.dev() == self.dev && m.ino() == self.ino);
-        if !ours {
-            return;
-        }
-        if let Err(e) = fs::remove_file(&self.path) {
+        if ours && let Err(e) = fs::remove_file(&self.path) {
             tracing::debug!(target: crate::LOG_TARGET, path = %self.path.display(), error = %e, "cannot remove ipc socket file");
+        }
+        if let Some(dir) = &self.dir
+            && let Err(e) = fs::remove_dir(dir)
+        {
+            tracing::debug!(target: crate::LOG_TARGET, path = %dir.display(), error = %e, "cannot remove ipc directory");
         }
     }
 }
