@@ -227,6 +227,23 @@ impl Session {
         }
     }
 
+    /// In the data phase, without a mechanism that wraps traffic: when `input` starts
+    /// with the header of a data frame whose body is at least `min` bytes, consumes the
+    /// header and returns `(more, body length)`. The caller then collects exactly that
+    /// many body bytes itself (what `input` holds first) and treats them as an
+    /// [`Event::Frame`]; this lets an I/O layer read large bodies straight into buffers
+    /// it recycles. `Ok(None)` otherwise (use [`poll_event`](Self::poll_event)).
+    pub fn take_large_body(
+        &mut self,
+        input: &mut BytesMut,
+        min: usize,
+    ) -> Result<Option<(bool, usize)>, ProtocolError> {
+        if self.phase != Phase::Ready || self.wraps {
+            return Ok(None);
+        }
+        self.decoder.take_large_header(input, min)
+    }
+
     /// Greeting and security handshake; returns at the latest with
     /// [`Event::Ready`], after which [`poll_event`](Self::poll_event) takes
     /// the data-phase path.

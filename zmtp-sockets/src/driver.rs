@@ -9,8 +9,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncWrite};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 use tokio_util::sync::WaitForCancellationFutureOwned;
 use zmtp_codec::{
@@ -18,6 +18,7 @@ use zmtp_codec::{
     WriteBuf,
 };
 
+use crate::bufpool::BodyBuf;
 use crate::error::ConnectionError;
 use crate::message::{Frames, Message};
 use crate::peer::{Ctrl, PeerId, PeerMeta};
@@ -34,6 +35,12 @@ const DRAIN_MAX: usize = 512;
 const BUDGET: usize = 64;
 /// Slices per vectored write.
 const MAX_IOV: usize = 64;
+/// Data bodies at least this large are read straight into recycled buffers
+/// ([`crate::bufpool`]) instead of through the read buffer.
+const LARGE_BODY: usize = 16 * 1024;
+/// After a large body, read-buffer reads are capped to this, so the next large body
+/// mostly lands in its own buffer instead of being copied there from the read buffer.
+const PEEK_AFTER_LARGE: usize = 8 * 1024;
 
 /// Which side created the connection.
 #[derive(Clone, Copy, Debug)]
@@ -70,6 +77,10 @@ pub(crate) struct StreamDriver<S> {
     eof: bool,
     /// Routing asked for a close once everything queued is written (STREAM `[id, ""]`).
     finish: Option<&'static str>,
+    /// A large data body being received straight into its own buffer, with its MORE flag.
+    large: Option<(bool, BodyBuf)>,
+    /// The last frame was large: keep read-buffer reads short.
+    after_large: bool,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
@@ -125,6 +136,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             unsent_flag: false,
             eof: false,
             finish: None,
+            large: None,
+            after_large: false,
         }
     }
 
@@ -259,20 +272,36 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         }
         let mut progress = false;
         while self.batch.len() < self.room {
+            if let Some((more, body)) = self.large.as_mut() {
+                let more = *more;
+                let n = body.fill_from(&self.rbuf);
+                self.rbuf.advance(n);
+                progress |= n > 0;
+                if !body.is_full() {
+                    break;
+                }
+                if let Some((_, body)) = self.large.take() {
+                    self.on_frame(more, body.freeze());
+                }
+                continue;
+            }
             let Some(session) = self.session.as_mut() else {
                 break;
             };
+            if let Some((more, len)) = session.take_large_body(&mut self.rbuf, LARGE_BODY)? {
+                self.large = Some((more, BodyBuf::new(len)));
+                self.after_large = true;
+                progress = true;
+                continue;
+            }
             let Some(ev) = session.poll_event(&mut self.rbuf)? else {
                 break;
             };
             progress = true;
             match ev {
                 Event::Frame { more, body } => {
-                    self.partial.push(body);
-                    if !more {
-                        let msg = Message::from_frame_vec(std::mem::take(&mut self.partial));
-                        self.incoming(msg);
-                    }
+                    self.after_large = false;
+                    self.on_frame(more, body);
                 }
                 Event::Subscribe(t) => self.subs.push((true, t)),
                 Event::Cancel(t) => self.subs.push((false, t)),
@@ -281,6 +310,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             }
         }
         Ok(progress)
+    }
+
+    /// A whole data frame arrived: collect it, and queue the message at its last frame.
+    fn on_frame(&mut self, more: bool, body: Bytes) {
+        self.partial.push(body);
+        if !more {
+            let msg = Message::from_frame_vec(std::mem::take(&mut self.partial));
+            self.incoming(msg);
+        }
     }
 
     /// STREAM: no framing; whatever arrived is one message. The connection counts as
@@ -513,6 +551,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
     }
 
     fn read(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
+        if let Some((_, body)) = self.large.as_mut() {
+            // Straight into the body's own buffer.
+            let mut rb = ReadBuf::new(body.rest());
+            return match Pin::new(&mut self.io).poll_read(cx, &mut rb) {
+                Poll::Ready(Ok(())) => {
+                    let n = rb.filled().len();
+                    if n == 0 {
+                        self.eof = true;
+                    }
+                    body.advance(n);
+                    Ok(true)
+                }
+                Poll::Ready(Err(e)) => Err(e.into()),
+                Poll::Pending => Ok(false),
+            };
+        }
         let needed = self
             .session
             .as_ref()
@@ -528,7 +582,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         if spare < READ_CHUNK / 4 || (missing > spare && missing <= want) {
             self.rbuf.reserve(want);
         }
-        match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf) {
+        let cap = if self.after_large {
+            PEEK_AFTER_LARGE
+        } else {
+            usize::MAX
+        };
+        let mut limited = (&mut self.rbuf).limit(cap);
+        match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut limited) {
             Poll::Ready(Ok(0)) => {
                 // Whole frames already buffered are still delivered before the end.
                 self.eof = true;

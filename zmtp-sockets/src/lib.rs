@@ -2,6 +2,7 @@
 //! routing state machine per socket type (testable without I/O).
 #![warn(missing_docs)]
 
+mod bufpool;
 pub mod context;
 mod driver;
 pub mod error;

@@ -147,6 +147,30 @@ impl FrameDecoder {
         }))
     }
 
+    /// If `buf` starts with a complete header of a data frame (not a command) whose body
+    /// is at least `min` bytes, consumes the header and returns `(more, body length)`:
+    /// the caller then takes the body's bytes itself (from `buf` first, then straight
+    /// from the wire), e.g. into a reusable buffer. The size limit is checked as in
+    /// [`decode`](Self::decode).
+    pub fn take_large_header(
+        &mut self,
+        buf: &mut BytesMut,
+        min: usize,
+    ) -> Result<Option<(bool, usize)>, ProtocolError> {
+        // Cheap exit for the common case: bodies over 255 bytes need a long header.
+        if min > u8::MAX as usize && buf.first().is_none_or(|f| f & LONG == 0) {
+            return Ok(None);
+        }
+        let Some(h) = self.header(buf)? else {
+            return Ok(None);
+        };
+        if h.flags & COMMAND != 0 || h.size < min {
+            return Ok(None);
+        }
+        buf.advance(h.len);
+        Ok(Some((h.flags & MORE != 0, h.size)))
+    }
+
     /// How many bytes `buf` must hold in total before the next frame can be
     /// decoded: the header size while the header is incomplete, header plus
     /// body once it is known. Capped at `buf.len() + NEEDED_HINT_STEP`, so a
@@ -210,6 +234,30 @@ mod tests {
         assert_eq!(f.body.len(), 300);
         assert!(!f.more && !f.command);
         assert!(b.is_empty());
+    }
+
+    #[test]
+    fn large_header_taken_only_for_big_data_frames() {
+        let mut d = FrameDecoder::new(Some(1000));
+        // Small data frame, a big command, an incomplete header: left alone.
+        let mut small = buf(&[0x00, 0x05, 1, 2]);
+        assert_eq!(d.take_large_header(&mut small, 100), Ok(None));
+        assert_eq!(small.len(), 4);
+        let mut cmd = buf(&[0x06, 0, 0, 0, 0, 0, 0, 0x01, 0x2C]);
+        assert_eq!(d.take_large_header(&mut cmd, 100), Ok(None));
+        assert_eq!(cmd.len(), 9);
+        let mut partial = buf(&[0x02, 0, 0, 0]);
+        assert_eq!(d.take_large_header(&mut partial, 100), Ok(None));
+        // A big data frame with MORE: the header is consumed, the body left.
+        let mut big = buf(&[0x03, 0, 0, 0, 0, 0, 0, 0x01, 0x2C, 7, 7]);
+        assert_eq!(d.take_large_header(&mut big, 100), Ok(Some((true, 300))));
+        assert_eq!(&big[..], &[7, 7]);
+        // Over the limit: the same error as decode().
+        let mut huge = buf(&[0x02, 0, 0, 0, 0, 0, 0, 0x10, 0]);
+        assert!(matches!(
+            d.take_large_header(&mut huge, 100),
+            Err(ProtocolError::FrameTooLarge { size: 4096, .. })
+        ));
     }
 
     #[test]
