@@ -42,6 +42,24 @@ pub use wait::{Messages, Proxy, proxy};
 /// tasks (the socket's I/O among them). On a current-thread runtime blocking would stall
 /// that runtime, so it fails with [`Error::BlockingInRuntime`].
 fn block_on<F: Future>(handle: &Handle, f: F) -> Result<F::Output> {
+    can_block()?;
+    block_on_checked(handle, f)
+}
+
+/// Fails with [`Error::BlockingInRuntime`] where blocking would stall a current-thread
+/// runtime (checked before any fast path, so a call behaves the same whether or not it
+/// would have had to wait).
+fn can_block() -> Result<()> {
+    match Handle::try_current() {
+        Ok(current) if current.runtime_flavor() != RuntimeFlavor::MultiThread => {
+            Err(Error::BlockingInRuntime)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// [`block_on`] after [`can_block`] said yes.
+fn block_on_checked<F: Future>(handle: &Handle, f: F) -> Result<F::Output> {
     match Handle::try_current() {
         Err(_) => {
             let _guard = handle.enter();
@@ -52,6 +70,7 @@ fn block_on<F: Future>(handle: &Handle, f: F) -> Result<F::Output> {
                 futures::executor::block_on(f)
             }))
         }
+        // `can_block` refused current-thread runtimes.
         Ok(_) => Err(Error::BlockingInRuntime),
     }
 }
@@ -221,7 +240,13 @@ impl Socket {
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
     pub fn send(&self, msg: impl Into<Message>) -> Result<()> {
-        block_on(&self.inner.runtime(), self.inner.send(msg))?
+        can_block()?;
+        // Fast path: a pipe has room, no runtime hand-off needed.
+        let msg = match self.inner.try_send_or_return(msg.into()) {
+            Ok(settled) => return settled,
+            Err(msg) => msg,
+        };
+        block_on_checked(&self.inner.runtime(), self.inner.send(msg))?
     }
 
     /// Sends a multipart message given as frames.
@@ -266,7 +291,12 @@ impl Socket {
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
     pub fn recv_message(&self) -> Result<Message> {
-        block_on(&self.inner.runtime(), self.inner.recv_message())?
+        can_block()?;
+        // Fast path: a message is waiting, no runtime hand-off needed.
+        if let Some(m) = self.inner.try_recv_message()? {
+            return Ok(m);
+        }
+        block_on_checked(&self.inner.runtime(), self.inner.recv_message())?
     }
 
     /// Receives a single-frame message ([`Error::MultiFrame`] otherwise, message consumed).
@@ -281,7 +311,7 @@ impl Socket {
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
     pub fn recv(&self) -> Result<Bytes> {
-        block_on(&self.inner.runtime(), self.inner.recv())?
+        crate::socket::single_frame(self.recv_message()?)
     }
 
     /// Receives all frames of the next message.
@@ -296,7 +326,7 @@ impl Socket {
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
     pub fn recv_multipart(&self) -> Result<Vec<Bytes>> {
-        block_on(&self.inner.runtime(), self.inner.recv_multipart())?
+        Ok(self.recv_message()?.into_frames().into_vec())
     }
 
     /// Receives a single-frame UTF-8 message.
@@ -311,7 +341,7 @@ impl Socket {
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
     pub fn recv_string(&self) -> Result<String> {
-        block_on(&self.inner.runtime(), self.inner.recv_string())?
+        Ok(String::from_utf8(self.recv()?.to_vec())?)
     }
 
     /// Receives a message, giving up after `timeout` with [`Error::Timeout`].

@@ -368,6 +368,22 @@ impl Socket {
             .map_err(|f| f.error.into())
     }
 
+    /// Queues `msg` if a pipe has room now: `Ok(result)` when the send is settled (sent,
+    /// or failed for good), `Err(msg)` handed back when it would have to wait.
+    pub(crate) fn try_send_or_return(
+        &self,
+        msg: Message,
+    ) -> std::result::Result<Result<()>, Message> {
+        match self.inner.core.try_send(msg) {
+            Ok(()) => Ok(Ok(())),
+            Err(zmtp_sockets::SendFailure {
+                error: zmtp_sockets::SocketError::WouldBlock,
+                message: Some(m),
+            }) => Err(m),
+            Err(f) => Ok(Err(f.error.into())),
+        }
+    }
+
     /// Receives the next whole message. Cancel-safe: a dropped future loses nothing.
     ///
     /// ```
@@ -409,16 +425,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub async fn recv(&self) -> Result<Bytes> {
-        let msg = self.recv_message().await?;
-        if msg.is_single_frame() {
-            let mut frames = msg.into_frames();
-            frames.pop().ok_or(Error::EmptyMessage)
-        } else {
-            Err(Error::MultiFrame {
-                frames: msg.len(),
-                message: msg,
-            })
-        }
+        single_frame(self.recv_message().await?)
     }
 
     /// Receives all frames of the next message.
@@ -630,5 +637,19 @@ impl Socket {
     /// ```
     pub fn is_closed(&self) -> bool {
         self.inner.core.is_closed()
+    }
+}
+
+/// The body of a single-frame message; a multi-frame one is handed back in
+/// [`Error::MultiFrame`].
+pub(crate) fn single_frame(msg: Message) -> Result<Bytes> {
+    if msg.is_single_frame() {
+        let mut frames = msg.into_frames();
+        frames.pop().ok_or(Error::EmptyMessage)
+    } else {
+        Err(Error::MultiFrame {
+            frames: msg.len(),
+            message: msg,
+        })
     }
 }
