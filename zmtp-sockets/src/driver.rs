@@ -25,8 +25,10 @@ use crate::peer::{Ctrl, PeerId, PeerMeta};
 use crate::routing::Incoming;
 use crate::state::{Peer, Shared};
 
-/// Read buffer growth step.
+/// Largest read buffer growth step (reached after a few reads that fill the buffer).
 const READ_CHUNK: usize = 256 * 1024;
+/// First read buffer size: idle connections stay small.
+const READ_CHUNK_MIN: usize = 8 * 1024;
 /// Stop draining outgoing messages while this many bytes wait to be written.
 const WRITE_HIGH: usize = 256 * 1024;
 /// Messages taken from the pipe per lock acquisition.
@@ -81,6 +83,9 @@ pub(crate) struct StreamDriver<S> {
     large: Option<(bool, BodyBuf)>,
     /// The last frame was large: keep read-buffer reads short.
     after_large: bool,
+    /// Current read buffer growth step: doubles (up to [`READ_CHUNK`]) each time a read
+    /// fills all the room it was given.
+    read_chunk: usize,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
@@ -119,7 +124,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             session,
             role,
             peer: None,
-            rbuf: BytesMut::with_capacity(READ_CHUNK),
+            rbuf: BytesMut::new(),
+            read_chunk: READ_CHUNK_MIN,
             wbuf,
             partial: Frames::new(),
             batch: VecDeque::new(),
@@ -567,19 +573,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 Poll::Pending => Ok(false),
             };
         }
+        let chunk = self.read_chunk;
         let needed = self
             .session
             .as_ref()
-            .map_or(READ_CHUNK, |s| s.needed(&self.rbuf));
+            .map_or(chunk, |s| s.needed(&self.rbuf));
         let have = self.rbuf.len();
         let missing = needed.saturating_sub(have);
         // Grow toward what the next frame needs, but never more than doubling what has
         // actually arrived, so a declared size cannot make us allocate ahead of the bytes.
-        let want = missing.clamp(READ_CHUNK, have.max(READ_CHUNK));
+        let want = missing.clamp(chunk, have.max(chunk));
         let spare = self.rbuf.capacity() - have;
         // Reserve when the buffer runs low, or when the frame being read would not fit,
         // so a large body lands in one allocation instead of being copied on growth.
-        if spare < READ_CHUNK / 4 || (missing > spare && missing <= want) {
+        if spare < chunk / 4 || (missing > spare && missing <= want) {
             self.rbuf.reserve(want);
         }
         let cap = if self.after_large {
@@ -587,6 +594,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         } else {
             usize::MAX
         };
+        let room = (self.rbuf.capacity() - have).min(cap);
         let mut limited = (&mut self.rbuf).limit(cap);
         match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut limited) {
             Poll::Ready(Ok(0)) => {
@@ -594,7 +602,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
                 self.eof = true;
                 Ok(true)
             }
-            Poll::Ready(Ok(_)) => Ok(true),
+            Poll::Ready(Ok(n)) => {
+                // A read that filled all its room: more is waiting, read bigger next time.
+                if n >= room && chunk < READ_CHUNK && !self.after_large {
+                    self.read_chunk = chunk * 2;
+                }
+                Ok(true)
+            }
             Poll::Ready(Err(e)) => Err(e.into()),
             Poll::Pending => Ok(false),
         }
