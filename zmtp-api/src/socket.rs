@@ -642,6 +642,7 @@ impl Socket {
 
 /// The body of a single-frame message; a multi-frame one is handed back in
 /// [`Error::MultiFrame`].
+#[inline]
 pub(crate) fn single_frame(msg: Message) -> Result<Bytes> {
     if msg.is_single_frame() {
         let mut frames = msg.into_frames();

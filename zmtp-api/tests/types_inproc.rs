@@ -859,3 +859,42 @@ async fn req_skips_malformed_reply_over_inproc() {
     .await;
     assert_eq!(recv(&req).await, ["good"]);
 }
+
+/// Messages already taken off the incoming queue ahead of the application (the receive
+/// side routes them in batches) still obey a later unsubscribe, as libzmq's SUB filters
+/// at read time: after unsubscribing "A", no queued "A" message is delivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sub_unsubscribe_filters_messages_already_queued() {
+    let ctx = zmtp_api::Context::new();
+    let (publisher, sub) = linked(&ctx, SocketType::Pub, SocketType::Sub);
+    sub.subscribe("A").unwrap();
+    sub.subscribe("B").unwrap();
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        send(&publisher, "B-sync").await;
+        if recv_within(&sub, Duration::from_millis(20)).await.is_some() {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never subscribed");
+    }
+    while recv_within(&sub, Duration::from_millis(20)).await.is_some() {}
+    for i in 0..20 {
+        send(&publisher, format!("A{i}")).await;
+        send(&publisher, format!("B{i}")).await;
+    }
+    send(&publisher, "B-end").await;
+    // The first receive routes a batch ahead; then "A" goes.
+    assert_eq!(recv(&sub).await, ["A0"]);
+    sub.unsubscribe("A").unwrap();
+    let mut rest = Vec::new();
+    loop {
+        let m = recv(&sub).await;
+        let body = String::from_utf8(m[0].to_vec()).unwrap();
+        if body == "B-end" {
+            break;
+        }
+        rest.push(body);
+    }
+    let want: Vec<String> = (0..20).map(|i| format!("B{i}")).collect();
+    assert_eq!(rest, want, "no A after the unsubscribe, every B in order");
+}

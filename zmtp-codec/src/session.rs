@@ -233,11 +233,16 @@ impl Session {
     /// many body bytes itself (what `input` holds first) and treats them as an
     /// [`Event::Frame`]; this lets an I/O layer read large bodies straight into buffers
     /// it recycles. `Ok(None)` otherwise (use [`poll_event`](Self::poll_event)).
+    #[inline]
     pub fn take_large_body(
         &mut self,
         input: &mut BytesMut,
         min: usize,
     ) -> Result<Option<(bool, usize)>, ProtocolError> {
+        // Cheap exit for the common case: bodies over 255 bytes need a long header.
+        if min > u8::MAX as usize && input.first().is_none_or(|f| f & crate::frame::LONG == 0) {
+            return Ok(None);
+        }
         if self.phase != Phase::Ready || self.wraps {
             return Ok(None);
         }

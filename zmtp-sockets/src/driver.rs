@@ -319,6 +319,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
     }
 
     /// A whole data frame arrived: collect it, and queue the message at its last frame.
+    #[inline]
     fn on_frame(&mut self, more: bool, body: Bytes) {
         self.partial.push(body);
         if !more {
@@ -348,6 +349,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         Ok(true)
     }
 
+    #[inline]
     fn incoming(&mut self, msg: Message) {
         match crate::routing::classify(self.shared.kind, msg) {
             Incoming::Keep(m) => self.batch.push_back(m),

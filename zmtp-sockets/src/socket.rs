@@ -278,7 +278,30 @@ impl Socket {
     }
 
     /// Takes the next message if one is queued.
+    ///
+    /// Messages already routed wait in a small ready queue with its own lock, filled in
+    /// batches from the incoming queue (for socket types whose receive side has no
+    /// per-message state), so a receiver on another thread than the connection drivers
+    /// takes the socket lock once per batch instead of once per message.
     pub fn try_recv(&self) -> Result<Option<Message>, SocketError> {
+        if self.shared.recv_batch > 1 {
+            if self
+                .shared
+                .closed
+                .load(std::sync::atomic::Ordering::Acquire)
+            {
+                return Err(SocketError::Closed);
+            }
+            let mut ready = self.shared.lock_ready();
+            if let Some(m) = ready.pop_front() {
+                let more = !ready.is_empty();
+                drop(ready);
+                if more {
+                    self.shared.recv_ready.notify_one();
+                }
+                return Ok(Some(m));
+            }
+        }
         let mut guard = self.shared.lock();
         let st = &mut *guard;
         if st.closed {
@@ -296,6 +319,9 @@ impl Socket {
             }
             return Ok(Some(m));
         }
+        if self.shared.recv_batch > 1 && st.routing.recv_in_batches() {
+            return Ok(self.route_batch(guard));
+        }
         while let Some((from, msg)) = st.pop_inbox() {
             match st.routing.on_recv(from, msg) {
                 RecvAction::Deliver(m) => {
@@ -307,16 +333,49 @@ impl Socket {
                     return Ok(Some(m));
                 }
                 RecvAction::Drop => {}
-                RecvAction::DropAndKill(reason) => {
-                    // Over inproc libzmq only skips the message.
-                    if let Some(p) = st.peers.get_mut(from).filter(|p| !p.inproc) {
-                        p.kill = Some(reason);
-                        p.wake();
-                    }
-                }
+                RecvAction::DropAndKill(reason) => kill_unless_inproc(st, from, reason),
             }
         }
         Ok(None)
+    }
+
+    /// Routes up to `recv_batch` messages off the incoming queue under the socket lock
+    /// (held by `guard`): returns the first, queues the rest in the ready queue.
+    fn route_batch(
+        &self,
+        mut guard: std::sync::MutexGuard<'_, crate::state::State>,
+    ) -> Option<Message> {
+        let st = &mut *guard;
+        let mut first = None;
+        let mut rest = 0;
+        // Locked once per batch, under the socket lock, so batches stay in order.
+        let mut ready = None;
+        while rest + 1 < self.shared.recv_batch || first.is_none() {
+            let Some((from, msg)) = st.pop_inbox() else {
+                break;
+            };
+            match st.routing.on_recv(from, msg) {
+                RecvAction::Deliver(m) => {
+                    if first.is_none() {
+                        first = Some(m);
+                    } else {
+                        ready
+                            .get_or_insert_with(|| self.shared.lock_ready())
+                            .push_back(m);
+                        rest += 1;
+                    }
+                }
+                RecvAction::Drop => {}
+                RecvAction::DropAndKill(reason) => kill_unless_inproc(st, from, reason),
+            }
+        }
+        let more = rest > 0 || !st.inbox.is_empty() || st.routing.has_local();
+        drop(ready);
+        drop(guard);
+        if first.is_some() && more {
+            self.shared.recv_ready.notify_one();
+        }
+        first
     }
 
     /// Receives the next whole message. Cancel-safe: a message is only taken off the queue
@@ -344,7 +403,11 @@ impl Socket {
         }
         st.routing
             .set_option(opt)
-            .map_err(|_| SocketError::NotSupported(self.shared.kind))
+            .map_err(|_| SocketError::NotSupported(self.shared.kind))?;
+        self.shared
+            .lock_ready()
+            .retain(|m| st.routing.still_wanted(m));
+        Ok(())
     }
 
     /// Adds a subscription (SUB, XPUB with XPUB_MANUAL).
@@ -368,6 +431,10 @@ impl Socket {
         } else {
             st.routing.unsubscribe(topic, &mut st.peers)
         };
+        // Messages routed ahead under the old subscriptions are checked again.
+        self.shared
+            .lock_ready()
+            .retain(|m| st.routing.still_wanted(m));
         if supported {
             Ok(())
         } else {
@@ -384,6 +451,9 @@ impl Socket {
                 return;
             }
             st.closed = true;
+            self.shared
+                .closed
+                .store(true, std::sync::atomic::Ordering::Release);
             for p in st.peers.iter_mut() {
                 p.wake();
             }
@@ -432,6 +502,15 @@ impl Socket {
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_millis(20));
         }
+    }
+}
+
+/// A protocol violation found on receive drops the sender's connection, except over
+/// inproc, where libzmq only skips the message.
+fn kill_unless_inproc(st: &mut crate::state::State, from: PeerId, reason: &'static str) {
+    if let Some(p) = st.peers.get_mut(from).filter(|p| !p.inproc) {
+        p.kill = Some(reason);
+        p.wake();
     }
 }
 

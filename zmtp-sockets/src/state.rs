@@ -2,7 +2,7 @@
 //! routing machine, the peer table and the incoming queue. Drivers take it once per batch.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
 
@@ -17,6 +17,10 @@ use crate::message::Message;
 use crate::options::Options;
 use crate::peer::{Ctrl, PeerId, PeerSet};
 use crate::routing::Routing;
+
+/// Messages routed per socket-lock acquisition on the receive path when the application
+/// and the drivers may run on different threads (see [`Shared::recv_batch`]).
+const RECV_BATCH: usize = 32;
 
 /// One pipe to a peer: the outgoing queue the driver drains and the incoming accounting.
 #[derive(Debug)]
@@ -240,6 +244,16 @@ impl State {
 pub(crate) struct Shared {
     pub kind: SocketType,
     state: Mutex<State>,
+    /// Messages taken from the incoming queue and routed, waiting for the application
+    /// (locked after `state` when both are held).
+    ready: Mutex<VecDeque<Message>>,
+    /// Mirrors `State::closed` for the lock-free check on the receive fast path.
+    pub closed: AtomicBool,
+    /// Messages routed per socket-lock acquisition on the receive path: batches pay off
+    /// when the application runs on other threads than the drivers (multi-thread
+    /// runtimes, the internal I/O thread); on a current-thread runtime they only add
+    /// work, so there it is 1 and the ready queue stays unused.
+    pub recv_batch: usize,
     /// Signalled when the incoming queue gains messages.
     pub recv_ready: Notify,
     /// Signalled when an outgoing pipe gains room or a peer appears.
@@ -268,6 +282,12 @@ impl Shared {
                 connected: Vec::new(),
                 last_endpoint: None,
             }),
+            ready: Mutex::new(VecDeque::new()),
+            closed: AtomicBool::new(false),
+            recv_batch: match runtime.runtime_flavor() {
+                tokio::runtime::RuntimeFlavor::CurrentThread => 1,
+                _ => RECV_BATCH,
+            },
             recv_ready: Notify::new(),
             send_ready: Notify::new(),
             shutdown: CancellationToken::new(),
@@ -283,6 +303,14 @@ impl Shared {
         self.drivers.fetch_add(1, Ordering::AcqRel);
         DriverGuard {
             shared: self.clone(),
+        }
+    }
+
+    /// Locks the ready queue (see [`Shared::lock`] about poisoning).
+    pub fn lock_ready(&self) -> MutexGuard<'_, VecDeque<Message>> {
+        match self.ready.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 

@@ -284,6 +284,22 @@ impl Routing {
         }
     }
 
+    /// True when received messages can be routed ahead of the application in batches:
+    /// `on_recv` keeps no per-message state the application's next call depends on
+    /// (REQ and REP do: envelopes and the request/reply alternation).
+    pub fn recv_in_batches(&self) -> bool {
+        !matches!(self, Routing::Req(_) | Routing::Rep(_))
+    }
+
+    /// Whether a message routed ahead is still deliverable after the application changed
+    /// subscriptions or options (SUB filtering; everything else stays).
+    pub fn still_wanted(&self, msg: &Message) -> bool {
+        match self {
+            Routing::Sub(s) => s.wants(msg),
+            _ => true,
+        }
+    }
+
     /// A subscription from a peer (PUB/XPUB; ignored by other types).
     pub fn on_subscribe(&mut self, from: PeerId, topic: &[u8]) {
         if let Routing::Pub(p) | Routing::XPub(p) = self {

@@ -150,14 +150,19 @@ impl Subscriber {
     /// SUB delivers the messages whose first frame matches a subscription (or, inverted,
     /// matches none); XSUB delivers everything.
     pub fn on_recv(&self, msg: Message) -> RecvAction {
-        if self.xsub {
-            return RecvAction::Deliver(msg);
-        }
-        let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
-        if self.filter.matches(first) != self.invert {
+        if self.wants(&msg) {
             RecvAction::Deliver(msg)
         } else {
             RecvAction::Drop
         }
+    }
+
+    /// Whether the current subscriptions let `msg` through (always, for XSUB).
+    pub fn wants(&self, msg: &Message) -> bool {
+        if self.xsub {
+            return true;
+        }
+        let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
+        self.filter.matches(first) != self.invert
     }
 }
