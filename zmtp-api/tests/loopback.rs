@@ -274,3 +274,29 @@ async fn mixed_sizes_tcp() {
 async fn mixed_sizes_ipc() {
     mixed_sizes(&ipc_path("mixed")).await;
 }
+
+/// Closing a sender with more queued than one hand-over batch (512) and than the
+/// receiver's RCVHWM still delivers everything over inproc when linger allows it: the
+/// pipe is drained as the receiver makes room, then ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inproc_close_with_many_queued_delivers_all() {
+    let pull = Socket::new(SocketType::Pull).unwrap();
+    pull.set_option(SocketOption::RcvHwm(100)).unwrap();
+    pull.bind("inproc://loopback-close-queued").unwrap();
+    let push = Socket::new(SocketType::Push).unwrap();
+    push.set_option(SocketOption::SndHwm(0)).unwrap();
+    push.set_option(SocketOption::Linger(-1)).unwrap();
+    push.connect("inproc://loopback-close-queued").unwrap();
+    const N: usize = 2000;
+    for i in 0..N {
+        push.send(format!("{i}")).await.unwrap();
+    }
+    push.close();
+    for i in 0..N {
+        let m = match tokio::time::timeout(DEADLINE, pull.recv()).await {
+            Ok(m) => m.unwrap(),
+            Err(_) => panic!("timed out after {i} of {N} messages"),
+        };
+        assert_eq!(m, format!("{i}").as_bytes());
+    }
+}

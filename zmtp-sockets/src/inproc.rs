@@ -35,6 +35,10 @@ struct Side {
     closed: bool,
     /// Routing closed this pipe; it ends once its queue has been handed over.
     finished: bool,
+    /// Messages still wait in this side's outgoing queue (after the last transfer).
+    pending_out: bool,
+    /// After this side closed: when its linger runs out (`None` inside: never).
+    linger: Option<Option<Pin<Box<tokio::time::Sleep>>>>,
 }
 
 /// Joins a connecting socket's pipe to a new pipe on the binding socket and spawns the
@@ -113,6 +117,8 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         room: a_room,
         closed: false,
         finished: false,
+        pending_out: false,
+        linger: None,
     };
     let mut b = Side {
         shutdown: Box::pin(binder.shutdown.clone().cancelled_owned()),
@@ -121,6 +127,8 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
         room: b_room,
         closed: false,
         finished: false,
+        pending_out: false,
+        linger: None,
     };
     let guard_a = a.shared.driver_started();
     let guard_b = b.shared.driver_started();
@@ -153,6 +161,8 @@ fn drive(
     for side in [&mut *a, &mut *b] {
         if !side.closed && side.shutdown.as_mut().poll(cx).is_ready() {
             side.closed = true;
+            let linger = side.shared.lock().options.linger;
+            side.linger = Some(linger.map(|d| Box::pin(tokio::time::sleep(d))));
         }
     }
     for _ in 0..BUDGET {
@@ -161,9 +171,15 @@ fn drive(
         let (Some(p1), Some(p2)) = (p1, p2) else {
             return Poll::Ready(());
         };
-        if a.closed || b.closed || a.finished || b.finished {
-            // A closed side's remaining output has been handed over; the pipe ends.
+        if a.finished || b.finished || (a.closed && b.closed) {
             return Poll::Ready(());
+        }
+        // A closed side's queue is still handed over (up to its linger), as libzmq keeps
+        // the pipe's messages for the peer; then the pipe ends.
+        for side in [&mut *a, &mut *b] {
+            if side.closed && (!side.pending_out || lingered(cx, side)) {
+                return Poll::Ready(());
+            }
         }
         if !p1 && !p2 {
             return Poll::Pending;
@@ -171,6 +187,14 @@ fn drive(
     }
     cx.waker().wake_by_ref();
     Poll::Pending
+}
+
+/// True once a closed side's linger time has run out.
+fn lingered(cx: &mut Context<'_>, side: &mut Side) -> bool {
+    match &mut side.linger {
+        Some(Some(timer)) => timer.as_mut().poll(cx).is_ready(),
+        _ => false,
+    }
 }
 
 /// Moves what fits from `src`'s pipe into `dst`'s incoming queue. `None` when a pipe is gone.
@@ -195,6 +219,7 @@ fn transfer(
         if p.close_when_flushed.is_some() && p.out.is_empty() {
             src.finished = true;
         }
+        src.pending_out = !p.out.is_empty();
         match &p.waker {
             Some(w) if w.will_wake(cx.waker()) => {}
             _ => p.waker = Some(cx.waker().clone()),
