@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Compares zmtp's perf tools (local_thr/remote_thr, local_lat/remote_lat) with the same
-# tools on libzmq (libzmq_*), on loopback only, and prints markdown tables.
+# tools on libzmq (libzmq_*), on the other pure-Rust ZeroMQ implementations OMQ.rs
+# (omq_*, crate omq-tokio) and zmq.rs (zmqrs_*, crate zeromq), and on plain std sockets
+# (raw_*, length-prefixed messages: the ceiling), on loopback only, and prints markdown
+# tables. The peer tools live in benches/peers, a crate outside the workspace.
 #
 # Usage: benches/compare.sh            (from anywhere)
 #
 # Environment:
-#   RUNS=3                 runs per implementation and case (at least 3); ours and libzmq
-#                          alternate (A B A B ...), the table shows the medians
+#   RUNS=3                 runs per implementation and case (at least 3); implementations
+#                          alternate (A B C D E, A B C D E, ...), the tables show medians
 #   QUICK=1                counts divided by 10 (a quick smoke run)
 #   TRANSPORTS="tcp ipc"   transports
 #   SIZES="1 64 1024 65536"          throughput message sizes (empty: none)
@@ -15,15 +18,25 @@
 #                          default 100000)
 #   LAT_SIZES="1 1024"     latency message sizes (empty: none)
 #   LAT_COUNT=10000        latency roundtrip count
-#   IMPLS="ours libzmq"    implementations to run
+#   IMPLS="ours libzmq omq zmqrs raw"  implementations to run (default: all five when the
+#                          peers build or, with NO_BUILD=1, are built; else "ours libzmq")
 #   TIMEOUT=60             hard limit (s) for every process
 #   TAIL_TIMEOUT=10        how long (s) the receiving side may still run once the sending
 #                          side has exited successfully (messages lost => n/a)
 #   BASE_PORT=<20000+pid%20000>  first tcp port tried (127.0.0.1 only)
-#   NO_BUILD=1             skip the cargo build
-#   CARGO_TARGET_DIR=/work/target-bench, JOBS=2   build settings
+#   NO_BUILD=1             skip the cargo builds
+#   CARGO_TARGET_DIR=/work/target-bench, JOBS=2   build settings (both crates)
 #   ZMTP_PERF_RUNTIME=multi|current, ZMTP_PERF_THREADS=N   runtime of our tools
-#   ZMTP_PERF_SENDER_GRACE_MS=N   senders (both) stay connected N ms after the last send
+#   ZMTP_PERF_SENDER_GRACE_MS=N   senders (all) stay connected N ms after the last send
+#   ZMTP_PERF_OMQ_MODE=blocking|async   OMQ.rs tools: blocking sockets on an OMQ-owned
+#                          I/O thread (default) or async sockets on a current-thread runtime
+#   ZMTP_PERF_ZMQRS_DRAIN_MS=60000   zmq.rs has no linger: its sender waits at most this
+#                          long for the receiver to close after the last send
+#
+# Ratios: "ours / best peer" takes the best of libzmq, omq and zmqrs (highest msg/s,
+# lowest latency); "ours / raw" compares with the raw-socket ceiling. CPU is user+sys CPU
+# seconds of both processes of a run (bash `times` around each tool), per million
+# messages, median over the runs.
 #
 # Progress and failures go to stderr, the tables to stdout.
 
@@ -44,7 +57,16 @@ fi
 TRANSPORTS=${TRANSPORTS:-"tcp ipc"}
 SIZES=${SIZES-"1 64 1024 65536"}
 LAT_SIZES=${LAT_SIZES-"1 1024"}
-IMPLS=${IMPLS:-"ours libzmq"}
+ALL_IMPLS="ours libzmq omq zmqrs raw"
+PEER_IMPLS="libzmq omq zmqrs" # candidates for "best peer"
+IMPLS_SET=${IMPLS:+1}
+IMPLS=${IMPLS:-$ALL_IMPLS}
+for impl in $IMPLS; do
+    if [[ " $ALL_IMPLS " != *" $impl "* ]]; then
+        echo "unknown implementation $impl in IMPLS (known: $ALL_IMPLS)" >&2
+        exit 1
+    fi
+done
 TIMEOUT=${TIMEOUT:-60}
 TAIL_TIMEOUT=${TAIL_TIMEOUT:-10}
 BASE_PORT=${BASE_PORT:-$((20000 + $$ % 20000))}
@@ -67,21 +89,70 @@ if [[ $QUICK == 1 ]]; then LAT_COUNT=${LAT_COUNT:-2000}; else LAT_COUNT=${LAT_CO
 
 # ---------------------------------------------------------------- build
 
+has_impl() { [[ " $IMPLS " == *" $1 "* ]]; }
+
+# impl_prefix IMPL: binary name prefix of an implementation's tools.
+impl_prefix() {
+    case $1 in
+    ours) echo "" ;;
+    *) echo "${1}_" ;;
+    esac
+}
+
+# drop_impl IMPL: removes IMPL from IMPLS.
+drop_impl() {
+    local out="" i
+    for i in $IMPLS; do [[ $i != "$1" ]] && out+="${out:+ }$i"; done
+    IMPLS=$out
+}
+
+PEERS_MANIFEST=$HERE/peers/Cargo.toml
 if [[ ${NO_BUILD:-0} != 1 ]]; then
-    log "building (release, --features libzmq) into $CARGO_TARGET_DIR ..."
-    if ! (cd "$ROOT" && cargo build -j"$JOBS" --release -p benches --features libzmq) >&2; then
-        log "build failed"
-        exit 1
+    if has_impl ours || has_impl libzmq; then
+        log "building our tools (release, --features libzmq) into $CARGO_TARGET_DIR ..."
+        if ! (cd "$ROOT" && cargo build -j"$JOBS" --release -p benches --features libzmq) >&2; then
+            log "build failed"
+            exit 1
+        fi
+    fi
+    if has_impl omq || has_impl zmqrs || has_impl raw; then
+        log "building the peer tools ($PEERS_MANIFEST, release) into $CARGO_TARGET_DIR ..."
+        if ! (cd "$ROOT" && cargo build -j"$JOBS" --release --manifest-path "$PEERS_MANIFEST") >&2; then
+            if [[ -n $IMPLS_SET ]]; then
+                log "peer build failed"
+                exit 1
+            fi
+            log "peer build failed: running without omq, zmqrs and raw"
+            drop_impl omq
+            drop_impl zmqrs
+            drop_impl raw
+        fi
     fi
 fi
-for t in local_thr remote_thr local_lat remote_lat; do
-    for p in "" libzmq_; do
+for impl in $IMPLS; do
+    p=$(impl_prefix "$impl")
+    for t in local_thr remote_thr local_lat remote_lat; do
         if [[ ! -x $BIN/$p$t ]]; then
+            if [[ -z $IMPLS_SET && $impl != ours && $impl != libzmq ]]; then
+                log "missing $BIN/$p$t: running without $impl"
+                drop_impl "$impl"
+                break
+            fi
             log "missing $BIN/$p$t"
             exit 1
         fi
     done
 done
+if [[ -z $IMPLS ]]; then
+    log "no implementation to run"
+    exit 1
+fi
+
+# crate_version NAME: the version of a crate in benches/peers/Cargo.lock (or ?).
+crate_version() {
+    awk -v n="$1" '$0 == "name = \"" n "\"" { getline; gsub(/version = |"/, ""); print; exit }' \
+        "$HERE/peers/Cargo.lock" 2>/dev/null | grep . || echo "?"
+}
 
 # ---------------------------------------------------------------- processes
 
@@ -138,13 +209,30 @@ first_line() {
     cat "$@" 2>/dev/null | grep -v '^\s*$' | grep -v '^note: run with' | head -n 2 | tr '\n' ' '
 }
 
-# run_pair thr|lat ours|libzmq TRANSPORT SIZE COUNT: sets RESULT to the result (msg/s or
-# us) or n/a. (Not run in a subshell: the port counter and the pids are global.)
-RESULT=""
+# CPU accounting: each tool runs under `bash -c` that runs it, then writes `times` (the
+# second line is the user and sys CPU time of the finished tool, all threads) to a file.
+# shellcheck disable=SC2016 # expanded by the inner bash
+CPU_WRAP='f=$1; shift; "$@"; rc=$?; times >"$f"; exit $rc'
+
+# cpu_seconds FILE: user+sys seconds from a `times` output (or nothing).
+cpu_seconds() {
+    awk 'NR == 2 {
+            t = 0
+            for (i = 1; i <= 2; i++) {
+                v = $i; sub(/s$/, "", v); split(v, p, "m"); t += p[1] * 60 + p[2]
+            }
+            printf "%.6f\n", t
+        }' "$1" 2>/dev/null
+}
+
+# run_pair thr|lat IMPL TRANSPORT SIZE COUNT: sets RESULT to the result (msg/s or us) or
+# n/a, and CPU to the CPU seconds per million messages of both processes (throughput
+# runs) or n/a. (Not run in a subshell: the port counter and the pids are global.)
+RESULT="" CPU=""
 run_pair() {
     local kind=$1 impl=$2 transport=$3 size=$4 count=$5
-    local prefix="" ep where
-    [[ $impl == libzmq ]] && prefix=libzmq_
+    local prefix ep where
+    prefix=$(impl_prefix "$impl")
     local lbin=$BIN/${prefix}local_$kind rbin=$BIN/${prefix}remote_$kind
     if [[ $transport == tcp ]]; then
         next_port
@@ -158,9 +246,12 @@ run_pair() {
         ep="ipc://$where"
     fi
     local lout=$TMP/local.out lerr=$TMP/local.err rout=$TMP/remote.out rerr=$TMP/remote.err
-    : >"$lout" && : >"$lerr" && : >"$rout" && : >"$rerr"
+    local lcpu=$TMP/local.cpu rcpu=$TMP/remote.cpu
+    : >"$lout" && : >"$lerr" && : >"$rout" && : >"$rerr" && : >"$lcpu" && : >"$rcpu"
+    CPU="n/a"
 
-    timeout "$TIMEOUT" "$lbin" "$ep" "$size" "$count" >"$lout" 2>"$lerr" &
+    LC_ALL=C timeout "$TIMEOUT" bash -c "$CPU_WRAP" cpu "$lcpu" \
+        "$lbin" "$ep" "$size" "$count" >"$lout" 2>"$lerr" &
     LPID=$!
     local lrc="" rrc="" note=""
     if ! wait_listening "$LPID" "$transport" "$where"; then
@@ -172,7 +263,8 @@ run_pair() {
         RESULT="n/a"
         return
     fi
-    timeout "$TIMEOUT" "$rbin" "$ep" "$size" "$count" >"$rout" 2>"$rerr" &
+    LC_ALL=C timeout "$TIMEOUT" bash -c "$CPU_WRAP" cpu "$rcpu" \
+        "$rbin" "$ep" "$size" "$count" >"$rout" 2>"$rerr" &
     RPID=$!
 
     local remote_done_at=""
@@ -214,6 +306,12 @@ run_pair() {
         RESULT="n/a"
     else
         RESULT=$value
+        local lc rc
+        lc=$(cpu_seconds "$lcpu")
+        rc=$(cpu_seconds "$rcpu")
+        if [[ $kind == thr && -n $lc && -n $rc ]]; then
+            CPU=$(awk -v a="$lc" -v b="$rc" -v n="$count" 'BEGIN { printf "%.4f\n", (a + b) / n * 1e6 }')
+        fi
     fi
 }
 
@@ -239,33 +337,106 @@ ratio() {
     fi
 }
 
-has_impl() { [[ " $IMPLS " == *" $1 "* ]]; }
+# best_peer thr|lat: "VALUE NAME" of the best peer median in MED (highest msg/s, lowest
+# latency), or "n/a -".
+best_peer() {
+    local kind=$1 impl best="n/a" name="-"
+    for impl in $PEER_IMPLS; do
+        has_impl "$impl" || continue
+        [[ ${MED[$impl]} == n/a ]] && continue
+        if [[ $best == n/a ]] ||
+            awk -v k="$kind" -v a="${MED[$impl]}" -v b="$best" \
+                'BEGIN { exit !((k == "thr") ? (a > b) : (a < b)) }'; then
+            best=${MED[$impl]}
+            name=$impl
+        fi
+    done
+    echo "$best $name"
+}
 
-# run_case thr|lat TRANSPORT SIZE COUNT FORMAT: runs ours and libzmq alternately RUNS times
-# (A B A B ...) and sets CASE_OURS and CASE_LIB to the medians (CASE_*_CELL: table cells).
-CASE_OURS="" CASE_LIB="" CASE_OURS_CELL="" CASE_LIB_CELL=""
+# run_case thr|lat TRANSPORT SIZE COUNT FORMAT: runs the implementations in turn RUNS times
+# (A B C A B C ...) and sets MED[impl] (median), CELL[impl] (table cell) and CPUMED[impl]
+# (median CPU s per million messages, throughput only).
+declare -A MED CELL CPUMED
 run_case() {
-    local kind=$1 transport=$2 size=$3 count=$4 fmt=$5 r o l
-    local -a ours=() lib=()
+    local kind=$1 transport=$2 size=$3 count=$4 fmt=$5 r impl line
+    local -A vals=() cpus=()
     log "  $kind $transport ${size}B x $count"
     for ((r = 1; r <= RUNS; r++)); do
-        o="-" l="-"
-        if has_impl ours; then
-            run_pair "$kind" ours "$transport" "$size" "$count"
-            o=$RESULT
-            ours+=("$o")
-        fi
-        if has_impl libzmq; then
-            run_pair "$kind" libzmq "$transport" "$size" "$count"
-            l=$RESULT
-            lib+=("$l")
-        fi
-        log "    run $r: ours=$o libzmq=$l"
+        line=""
+        for impl in $IMPLS; do
+            run_pair "$kind" "$impl" "$transport" "$size" "$count"
+            vals[$impl]+=" $RESULT"
+            cpus[$impl]+=" $CPU"
+            line+=" $impl=$RESULT"
+            [[ $kind == thr ]] && line+=" (cpu $CPU)"
+        done
+        log "    run $r:$line"
     done
-    CASE_OURS=$(median "$fmt" "${ours[@]}")
-    CASE_LIB=$(median "$fmt" "${lib[@]}")
-    CASE_OURS_CELL=$(cell "$CASE_OURS" "$(ok_count "${ours[@]}")")
-    CASE_LIB_CELL=$(cell "$CASE_LIB" "$(ok_count "${lib[@]}")")
+    for impl in $IMPLS; do
+        # shellcheck disable=SC2086 # word splitting wanted
+        MED[$impl]=$(median "$fmt" ${vals[$impl]})
+        # shellcheck disable=SC2086
+        CELL[$impl]=$(cell "${MED[$impl]}" "$(ok_count ${vals[$impl]})")
+        # shellcheck disable=SC2086
+        CPUMED[$impl]=$(median "%.2f" ${cpus[$impl]})
+    done
+}
+
+# row thr|lat TRANSPORT SIZE: one table row from MED / CELL / CPUMED.
+row() {
+    local kind=$1 transport=$2 size=$3 impl out bp
+    out="| $transport | $size |"
+    for impl in $IMPLS; do out+=" ${CELL[$impl]} |"; done
+    if has_ratio_best; then
+        read -r -a bp <<<"$(best_peer "$kind")"
+        if has_impl ours && [[ ${bp[0]} != n/a ]]; then
+            out+=" $(ratio "${MED[ours]}" "${bp[0]}") (${bp[1]}) |"
+        else
+            out+=" n/a |"
+        fi
+    fi
+    if has_ratio_raw; then out+=" $(ratio "${MED[ours]}" "${MED[raw]}") |"; fi
+    if [[ $kind == thr ]]; then
+        for impl in $IMPLS; do out+=" ${CPUMED[$impl]} |"; done
+    fi
+    echo "$out"
+}
+
+has_ratio_best() {
+    local i
+    has_impl ours || return 1
+    for i in $PEER_IMPLS; do has_impl "$i" && return 0; done
+    return 1
+}
+has_ratio_raw() { has_impl ours && has_impl raw; }
+
+# header thr|lat: the table header and alignment rows.
+header() {
+    local kind=$1 impl unit h a
+    [[ $kind == thr ]] && unit="msg/s" || unit="us"
+    h="| transport | size |"
+    a="|---|---:|"
+    for impl in $IMPLS; do
+        h+=" $impl $unit |"
+        a+="---:|"
+    done
+    if has_ratio_best; then
+        h+=" ours / best peer |"
+        a+="---:|"
+    fi
+    if has_ratio_raw; then
+        h+=" ours / raw |"
+        a+="---:|"
+    fi
+    if [[ $kind == thr ]]; then
+        for impl in $IMPLS; do
+            h+=" $impl CPU s/M |"
+            a+="---:|"
+        done
+    fi
+    echo "$h"
+    echo "$a"
 }
 
 # cell VALUE RUNS_OK: the table cell; a median over fewer than RUNS runs says so.
@@ -286,42 +457,63 @@ ok_count() {
 
 # ---------------------------------------------------------------- main
 
-log "zmtp vs libzmq: RUNS=$RUNS QUICK=$QUICK TRANSPORTS=($TRANSPORTS) IMPLS=($IMPLS)"
+log "compare: RUNS=$RUNS QUICK=$QUICK TRANSPORTS=($TRANSPORTS) IMPLS=($IMPLS)"
 THR_ROWS=()
 for transport in $TRANSPORTS; do
     for size in $SIZES; do
         count=$(thr_count "$size")
         run_case thr "$transport" "$size" "$count" "%d"
-        THR_ROWS+=("| $transport | $size | $CASE_OURS_CELL | $CASE_LIB_CELL | $(ratio "$CASE_OURS" "$CASE_LIB") |")
+        THR_ROWS+=("$(row thr "$transport" "$size")")
     done
 done
 LAT_ROWS=()
 for transport in $TRANSPORTS; do
     for size in $LAT_SIZES; do
         run_case lat "$transport" "$size" "$LAT_COUNT" "%.3f"
-        LAT_ROWS+=("| $transport | $size | $CASE_OURS_CELL | $CASE_LIB_CELL | $(ratio "$CASE_OURS" "$CASE_LIB") |")
+        LAT_ROWS+=("$(row lat "$transport" "$size")")
     done
 done
+
+# What each column is.
+legend() {
+    local impl out=""
+    for impl in $IMPLS; do
+        case $impl in
+        ours) out+="${out:+; }ours = zmtp (tokio ${ZMTP_PERF_RUNTIME:-current}-thread runtime)" ;;
+        libzmq) out+="${out:+; }libzmq = libzmq via the zmq crate" ;;
+        omq) out+="${out:+; }omq = OMQ.rs, omq-tokio $(crate_version omq-tokio) (${ZMTP_PERF_OMQ_MODE:-blocking} sockets)" ;;
+        zmqrs) out+="${out:+; }zmqrs = zmq.rs, zeromq $(crate_version zeromq) (current-thread tokio)" ;;
+        raw) out+="${out:+; }raw = std TCP/Unix sockets, length-prefixed messages (ceiling)" ;;
+        esac
+    done
+    echo "$out."
+}
 
 counts=""
 for size in $SIZES; do counts+="${counts:+, }${size} B: $(thr_count "$size")"; done
 if ((${#THR_ROWS[@]} > 0)); then
     echo
-    echo "### Throughput, PUSH/PULL (msg/s, median of $RUNS runs; ratio = ours / libzmq, higher is better)"
+    echo "### Throughput, PUSH/PULL (msg/s, median of $RUNS runs; higher is better)"
     echo
-    echo "Message counts: $counts. Host: $(nproc) CPUs, $(uname -sr)."
+    echo "Message counts: $counts. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
+    if has_ratio_best || has_ratio_raw; then
+        echo "Ratios: ours / best peer (best of $PEER_IMPLS present, named) and ours / raw,"
+        echo "higher is better."
+    fi
+    echo "CPU s/M: user+sys CPU seconds of sender and receiver per million messages (median)."
     echo
-    echo "| transport | size | ours msg/s | libzmq msg/s | ratio |"
-    echo "|---|---:|---:|---:|---:|"
+    header thr
     printf '%s\n' "${THR_ROWS[@]}"
 fi
 if ((${#LAT_ROWS[@]} > 0)); then
     echo
-    echo "### Latency, REQ/REP (one-way us, median of $RUNS runs; ratio = ours / libzmq, LOWER is better)"
+    echo "### Latency, REQ/REP (one-way us, median of $RUNS runs; LOWER is better)"
     echo
-    echo "Roundtrips per run: $LAT_COUNT. Host: $(nproc) CPUs, $(uname -sr)."
+    echo "Roundtrips per run: $LAT_COUNT. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
+    if has_ratio_best || has_ratio_raw; then
+        echo "Ratios: ours / best (lowest) peer and ours / raw, lower is better."
+    fi
     echo
-    echo "| transport | size | ours us | libzmq us | ratio |"
-    echo "|---|---:|---:|---:|---:|"
+    header lat
     printf '%s\n' "${LAT_ROWS[@]}"
 fi

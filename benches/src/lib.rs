@@ -1,7 +1,9 @@
 //! Shared helpers for the perf tools in `src/bin` (ports of libzmq's `perf/` programs).
 //!
 //! The tools keep libzmq's command lines and output lines so that results can be compared
-//! line by line (see `benches/compare.sh`).
+//! line by line (see `benches/compare.sh`). `benches/extra.sh` runs the other tools
+//! (inproc throughput and latency, PUB/SUB fan-out, idle-connection memory, allocations
+//! per message) beside their `libzmq_*` twins.
 
 use std::future::Future;
 use std::process;
@@ -113,4 +115,177 @@ pub fn sender_grace() -> Option<std::time::Duration> {
         .and_then(|v| v.parse::<u64>().ok())
         .filter(|&ms| ms > 0)
         .map(std::time::Duration::from_millis)
+}
+
+/// True when `ZMTP_PERF_API=blocking`: the tools then use [`zmtp_api::blocking::Socket`]
+/// with no tokio runtime of their own (the sockets' I/O runs on zmtp's internal I/O
+/// thread). Unset or `async`: the async [`zmtp_api::Socket`] on the runtime of [`run`].
+pub fn blocking_api() -> bool {
+    match std::env::var("ZMTP_PERF_API").unwrap_or_default().as_str() {
+        "" | "async" => false,
+        "blocking" => true,
+        other => fail("ZMTP_PERF_API", format!("unknown api {other:?}")),
+    }
+}
+
+/// Returns exactly `count` positional arguments, printing
+/// `usage` and exiting with status 1 when the count is wrong.
+pub fn positional(usage: &str, count: usize) -> Vec<String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() != count {
+        println!("usage: {usage}");
+        process::exit(1);
+    }
+    args
+}
+
+/// Parses a number argument, printing `usage` and exiting with status 1 when it is not one
+/// (or is zero and `nonzero` is set).
+pub fn number(usage: &str, arg: &str, nonzero: bool) -> usize {
+    match arg.parse::<usize>() {
+        Ok(n) if n > 0 || !nonzero => n,
+        _ => {
+            println!("usage: {usage}");
+            process::exit(1);
+        }
+    }
+}
+
+/// User plus system CPU time of the whole process so far (all threads, including
+/// finished ones), in seconds, from `getrusage(RUSAGE_SELF)`.
+pub fn cpu_seconds() -> f64 {
+    let mut ru = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `ru` points to writable memory of the right type and size; getrusage only
+    // writes into it. RUSAGE_SELF is always a valid `who`.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, ru.as_mut_ptr()) };
+    if rc != 0 {
+        return f64::NAN;
+    }
+    // SAFETY: zero-initialised (a valid `rusage`) and filled in by a successful getrusage.
+    let ru = unsafe { ru.assume_init() };
+    let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    secs(ru.ru_utime) + secs(ru.ru_stime)
+}
+
+/// Prints `cpu: <s> [s]`: the process's user + system CPU seconds ([`cpu_seconds`]) since
+/// `start` (an earlier [`cpu_seconds`] value; 0.0 for the whole life of the process).
+pub fn print_cpu(start: f64) {
+    println!("cpu: {:.6} [s]", cpu_seconds() - start);
+}
+
+/// The process's resident set size (`VmRSS` of `/proc/self/status`) in KiB, if readable.
+pub fn vm_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Raises the soft `RLIMIT_NOFILE` to the hard limit (many connections need many fds);
+/// returns the soft limit now in force.
+pub fn raise_nofile_limit() -> libc::rlim_t {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a valid, writable rlimit; getrlimit only writes into it.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return 0;
+    }
+    if lim.rlim_cur < lim.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: lim.rlim_max,
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: `raised` is a valid rlimit read by setrlimit; raising the soft limit up
+        // to the hard limit needs no privilege.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            return raised.rlim_cur;
+        }
+    }
+    lim.rlim_cur
+}
+
+/// Microseconds since the Unix epoch (wall clock; comparable between processes on one
+/// machine).
+pub fn epoch_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+/// The PUB/SUB fan-out tools' control messages. Data messages are exactly `size` bytes;
+/// control messages are `size + 1` bytes starting with a tag byte, so they can never be
+/// mistaken for data whatever the size.
+pub mod pubsub {
+    /// Tag of the probe the publisher repeats until every subscriber has seen one.
+    pub const PROBE: u8 = b'P';
+    /// Tag of the end marker that follows the data.
+    pub const END: u8 = b'E';
+
+    /// A control message with the given tag for data messages of `size` bytes.
+    pub fn control(size: usize, tag: u8) -> Vec<u8> {
+        let mut v = vec![0u8; size + 1];
+        v[0] = tag;
+        v
+    }
+
+    /// What a subscriber received.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Kind {
+        /// A data message.
+        Data,
+        /// A probe.
+        Probe,
+        /// The end marker.
+        End,
+        /// Anything else (a size mismatch).
+        Bad,
+    }
+
+    /// Classifies a received single-frame body for data messages of `size` bytes.
+    pub fn classify(body: &[u8], size: usize) -> Kind {
+        if body.len() == size {
+            Kind::Data
+        } else if body.len() == size + 1 && body[0] == PROBE {
+            Kind::Probe
+        } else if body.len() == size + 1 && body[0] == END {
+            Kind::End
+        } else {
+            Kind::Bad
+        }
+    }
+
+    /// The high-water mark the fan-out tools set on PUB, SUB and the sync sockets, from
+    /// `PUBSUB_HWM` (default 0 = unlimited, so that nothing is dropped).
+    pub fn hwm() -> usize {
+        std::env::var("PUBSUB_HWM")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Prints the subscriber's result lines (parsed by `benches/extra.sh`): received data
+    /// messages, wall-clock times of the first and the last delivery, and its own rate.
+    pub fn print_sub(size: usize, received: usize, first_us: u64, last_us: u64) {
+        let span = last_us.saturating_sub(first_us).max(1) as f64;
+        println!("message size: {size} [B]");
+        println!("received: {received}");
+        println!("first: {first_us} [us since epoch]");
+        println!("last: {last_us} [us since epoch]");
+        println!(
+            "mean throughput: {} [msg/s]",
+            (received as f64 / span * 1e6) as i64
+        );
+    }
+}
+
+/// Prints the idle-connection tools' memory lines: `rss before: <KiB> [KiB]` and
+/// `rss after: <KiB> [KiB]` (`n/a` when `/proc` is unreadable).
+pub fn print_rss(label: &str, kib: Option<u64>) {
+    match kib {
+        Some(k) => println!("rss {label}: {k} [KiB]"),
+        None => println!("rss {label}: n/a [KiB]"),
+    }
 }

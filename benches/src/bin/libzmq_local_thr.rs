@@ -33,6 +33,7 @@ fn main() {
     let elapsed = watch.elapsed().as_micros() as u64;
 
     print_thr(size, args.count, elapsed);
+    benches::print_cpu(0.0);
     drop(msg);
     drop(s);
     drop(ctx);

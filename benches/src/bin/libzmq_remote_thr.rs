@@ -31,4 +31,5 @@ fn main() {
     // zmq_close, then zmq_ctx_term blocks until everything queued has been sent.
     drop(s);
     drop(ctx);
+    benches::print_cpu(0.0);
 }

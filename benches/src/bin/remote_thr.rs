@@ -1,16 +1,35 @@
 //! Port of libzmq's `perf/remote_thr` on zmtp: connects a PUSH socket and sends
 //! `message-count` messages of `message-size` bytes, then closes with infinite linger so
-//! that every message reaches the receiver before the process exits.
-//! `ZMTP_PERF_SENDER_GRACE_MS=N` keeps the connection open N ms longer before closing.
+//! that every message reaches the receiver before the process exits. Prints
+//! `cpu: <s> [s]` (user + system CPU of the whole process) at the end.
+//! `ZMTP_PERF_SENDER_GRACE_MS=N` keeps the connection open N ms longer before closing;
+//! `ZMTP_PERF_API=blocking` uses the blocking socket (no runtime of its own).
 //!
 //! usage: remote_thr <connect-to> <message-size> <message-count>
 
-use benches::{fail, parse_args, run};
-use zmtp_api::{Bytes, Socket, SocketOption, SocketType};
+use benches::{blocking_api, fail, parse_args, print_cpu, run};
+use zmtp_api::{Bytes, Socket, SocketOption, SocketType, blocking};
 
 fn main() {
     let args = parse_args("remote_thr <connect-to> <message-size> <message-count>");
     let size = args.message_size;
+    if blocking_api() {
+        let s = blocking::Socket::new(SocketType::Push).unwrap_or_else(|e| fail("socket", e));
+        s.set_option(SocketOption::Linger(-1))
+            .unwrap_or_else(|e| fail("set_option", e));
+        s.connect(&args.endpoint)
+            .unwrap_or_else(|e| fail("connect", e));
+        for _ in 0..args.count {
+            let msg = Bytes::from(vec![0u8; size]);
+            s.send(msg).unwrap_or_else(|e| fail("send", e));
+        }
+        if let Some(grace) = benches::sender_grace() {
+            std::thread::sleep(grace);
+        }
+        s.close_and_flush().unwrap_or_else(|e| fail("close", e));
+        print_cpu(0.0);
+        return;
+    }
     run(async move {
         let s = Socket::new(SocketType::Push).unwrap_or_else(|e| fail("socket", e));
         s.set_option(SocketOption::Linger(-1))
@@ -34,5 +53,6 @@ fn main() {
 
         // Linger is infinite: wait until everything queued has been written.
         s.close_and_flush().await;
+        print_cpu(0.0);
     });
 }
