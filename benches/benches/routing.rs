@@ -228,8 +228,13 @@ fn req_rep(c: &mut Criterion) {
 }
 
 /// Checks that every benchmarked send reached a pipe (guards against a silent no-op).
+/// Skipped when a name filter is given: filtered-out benchmarks never run.
 fn assert_pushed(pipes: &Pipes) {
-    assert!(pipes.pushed.iter().sum::<u64>() > 0, "nothing was routed");
+    let filtered = std::env::args().skip(1).any(|a| !a.starts_with('-'));
+    assert!(
+        filtered || pipes.pushed.iter().sum::<u64>() > 0,
+        "nothing was routed"
+    );
 }
 
 criterion_group!(benches, push, publisher, subscriber, router, req_rep);

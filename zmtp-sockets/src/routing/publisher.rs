@@ -182,9 +182,13 @@ impl Publisher {
         let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
         if self.invert {
             self.subs.for_each_match(first, &mut self.scratch, |_| {});
+            self.scratch.sort_unstable();
             let matched = &self.scratch;
-            self.targets
-                .extend(self.connected.iter().filter(|p| !matched.contains(p)));
+            self.targets.extend(
+                self.connected
+                    .iter()
+                    .filter(|p| matched.binary_search(p).is_err()),
+            );
         } else {
             let targets = &mut self.targets;
             self.subs

@@ -121,16 +121,19 @@ impl SubscriptionTrie {
     }
 
     /// Calls `f` once for every peer holding a prefix of `data` (each peer at most once).
+    /// `seen` is scratch space; afterwards it holds the matched peers, sorted when they
+    /// came from more than one prefix. A peer appears once per node, so duplicates are
+    /// only possible across nodes: they are removed by one sort instead of a scan per
+    /// peer (which made fan-out to many subscribers quadratic).
     pub fn for_each_match(&self, data: &[u8], seen: &mut Vec<PeerId>, mut f: impl FnMut(PeerId)) {
         seen.clear();
+        let mut nodes = 0;
         let mut node = &self.root;
         let mut i = 0;
         loop {
-            for &p in &node.peers {
-                if !seen.contains(&p) {
-                    seen.push(p);
-                    f(p);
-                }
+            if !node.peers.is_empty() {
+                nodes += 1;
+                seen.extend_from_slice(&node.peers);
             }
             let Some(&b) = data.get(i) else { break };
             match node.child(b) {
@@ -138,6 +141,13 @@ impl SubscriptionTrie {
                 None => break,
             }
             i += 1;
+        }
+        if nodes > 1 {
+            seen.sort_unstable();
+            seen.dedup();
+        }
+        for &p in seen.iter() {
+            f(p);
         }
     }
 
