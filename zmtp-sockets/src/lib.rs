@@ -17,7 +17,7 @@ mod state;
 pub use context::Context;
 pub use error::{ConnectionError, SendFailure, SocketError};
 pub use inproc::InprocConnect;
-pub use message::{Frames, Message, Meta};
+pub use message::{Frames, Message, Meta, copy_bytes};
 pub use options::Options;
 pub use socket::Socket;
 pub use zmtp_codec::SocketType;

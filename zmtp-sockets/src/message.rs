@@ -1,6 +1,8 @@
 //! Whole ZeroMQ messages: one or more frames, each a zero-copy [`Bytes`].
 
-use bytes::Bytes;
+use std::cell::RefCell;
+
+use bytes::{Bytes, BytesMut};
 use smallvec::SmallVec;
 
 /// Inline capacity for frames: two covers a single body and a REQ/REP envelope pair
@@ -47,6 +49,19 @@ impl Message {
             frames: frames.into_iter().map(Into::into).collect(),
             meta: None,
         }
+    }
+
+    /// A single-frame message holding a copy of `data`. Bodies under
+    /// [`SMALL_COPY_MAX`] bytes are copied into a per-thread arena shared by many messages
+    /// (one allocation per [`SMALL_ARENA_SIZE`] bytes instead of one per message);
+    /// larger ones get a buffer of their own.
+    ///
+    /// ```
+    /// let m = zmtp_sockets::Message::copy_from_slice(b"tick");
+    /// assert_eq!(m.frames(), ["tick"]);
+    /// ```
+    pub fn copy_from_slice(data: &[u8]) -> Self {
+        Message::from(copy_bytes(data))
     }
 
     /// Wraps an already-built frame list.
@@ -158,8 +173,9 @@ impl From<Vec<u8>> for Message {
 }
 
 impl From<&[u8]> for Message {
+    /// Copies (small bodies into the per-thread arena, see [`copy_bytes`]).
     fn from(v: &[u8]) -> Self {
-        Bytes::copy_from_slice(v).into()
+        copy_bytes(v).into()
     }
 }
 
@@ -187,5 +203,64 @@ impl<const N: usize> From<[&'static str; N]> for Message {
 impl<const N: usize> From<[Bytes; N]> for Message {
     fn from(v: [Bytes; N]) -> Self {
         Message::from_frames(v)
+    }
+}
+
+/// Bodies shorter than this are copied into the per-thread arena by
+/// [`Message::copy_from_slice`] and [`copy_bytes`].
+pub const SMALL_COPY_MAX: usize = 512;
+
+/// Size of the per-thread arena small copies are taken from.
+pub const SMALL_ARENA_SIZE: usize = 16 * 1024;
+
+thread_local! {
+    static ARENA: RefCell<BytesMut> = RefCell::new(BytesMut::new());
+}
+
+/// A `Bytes` holding a copy of `data`: small copies share a per-thread arena (a message
+/// then pins at most [`SMALL_ARENA_SIZE`] bytes), larger ones are allocated alone.
+pub fn copy_bytes(data: &[u8]) -> Bytes {
+    if data.is_empty() {
+        return Bytes::new();
+    }
+    if data.len() >= SMALL_COPY_MAX {
+        return Bytes::copy_from_slice(data);
+    }
+    ARENA.with_borrow_mut(|arena| {
+        if arena.capacity() - arena.len() < data.len() {
+            *arena = BytesMut::with_capacity(SMALL_ARENA_SIZE);
+        }
+        arena.extend_from_slice(data);
+        arena.split().freeze()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_are_independent_and_small_ones_share_an_arena() {
+        let a = copy_bytes(b"first");
+        let b = copy_bytes(b"second");
+        assert_eq!((&a[..], &b[..]), (&b"first"[..], &b"second"[..]));
+        // Consecutive small copies sit next to each other in one allocation.
+        assert_eq!(distance(&a, &b), Some(a.len()));
+        let big = vec![7u8; SMALL_COPY_MAX];
+        assert_eq!(copy_bytes(&big), big);
+        assert!(copy_bytes(b"").is_empty());
+        // Filling more than one arena still gives whole, correct copies.
+        let many: Vec<Bytes> = (0..2000u32)
+            .map(|i| copy_bytes(format!("msg-{i:05}").as_bytes()))
+            .collect();
+        for (i, m) in many.iter().enumerate() {
+            assert_eq!(&m[..], format!("msg-{i:05}").as_bytes());
+        }
+        assert_eq!(Message::copy_from_slice(b"x").frames(), ["x"]);
+    }
+
+    /// Byte distance from `a`'s start to `b`'s start, when `b` follows `a` in memory.
+    fn distance(a: &Bytes, b: &Bytes) -> Option<usize> {
+        (b.as_ptr() as usize).checked_sub(a.as_ptr() as usize)
     }
 }

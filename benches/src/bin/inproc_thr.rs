@@ -53,9 +53,10 @@ async fn with_tasks(size: usize, count: usize) -> (u64, f64) {
     push.connect(ENDPOINT)
         .unwrap_or_else(|e| fail("connect", e));
     let sender = tokio::spawn(async move {
+        let zeros = vec![0u8; size];
         for _ in 0..count {
-            // A fresh message each time, like zmq_msg_init_size in the original.
-            let msg = Bytes::from(vec![0u8; size]);
+            // A fresh message each time (copied, as OMQ.rs's tool does).
+            let msg = zmtp_api::Message::copy_from_slice(&zeros);
             push.send(msg).await.unwrap_or_else(|e| fail("send", e));
         }
         // Closed by the receiver once everything arrived: closing an inproc PUSH with
@@ -93,8 +94,9 @@ fn with_threads(size: usize, count: usize) -> (u64, f64) {
     let sender = std::thread::spawn(move || {
         push.connect(ENDPOINT)
             .unwrap_or_else(|e| fail("connect", e));
+        let zeros = vec![0u8; size];
         for _ in 0..count {
-            let msg = Bytes::from(vec![0u8; size]);
+            let msg = zmtp_api::Message::copy_from_slice(&zeros);
             push.send(msg).unwrap_or_else(|e| fail("send", e));
         }
         push

@@ -62,11 +62,12 @@ fn main() {
             }
         }
 
+        let zeros = vec![0u8; size];
         let watch = Instant::now();
         let cpu_start = cpu_seconds();
         for _ in 0..count {
-            // A fresh message each time, like zmq_msg_init_size.
-            let msg = Bytes::from(vec![0u8; size]);
+            // A fresh message each time (copied, as OMQ.rs's tool does).
+            let msg = zmtp_api::Message::copy_from_slice(&zeros);
             publisher
                 .send(msg)
                 .await
