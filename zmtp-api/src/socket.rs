@@ -319,7 +319,17 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub async fn send(&self, msg: impl Into<Message>) -> Result<()> {
-        let send = self.inner.core.send(msg.into());
+        // Fast path with a small future: most sends find room at once. Only a send that
+        // must wait builds (and boxes) the waiting future.
+        match self.try_send_or_return(msg.into()) {
+            Ok(settled) => settled,
+            Err(msg) => Box::pin(self.send_waiting(msg)).await,
+        }
+    }
+
+    /// The waiting part of [`Socket::send`] (SNDTIMEO applies).
+    async fn send_waiting(&self, msg: Message) -> Result<()> {
+        let send = self.inner.core.send(msg);
         match ms(self.inner.sndtimeo.load(Ordering::Relaxed), "sndtimeo")? {
             None => send.await?,
             Some(t) => tokio::time::timeout(t, send)
@@ -400,6 +410,16 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub async fn recv_message(&self) -> Result<Message> {
+        // Fast path with a small future: take a waiting message without building the
+        // waiting future (boxed only when it is needed).
+        match self.try_recv_message()? {
+            Some(m) => Ok(m),
+            None => Box::pin(self.recv_waiting()).await,
+        }
+    }
+
+    /// The waiting part of [`Socket::recv_message`] (RCVTIMEO applies).
+    async fn recv_waiting(&self) -> Result<Message> {
         let recv = self.inner.core.recv();
         match ms(self.inner.rcvtimeo.load(Ordering::Relaxed), "rcvtimeo")? {
             None => Ok(recv.await?),

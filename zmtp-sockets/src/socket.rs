@@ -297,7 +297,7 @@ impl Socket {
                 let more = !ready.is_empty();
                 drop(ready);
                 if more {
-                    self.shared.recv_ready.notify_one();
+                    self.shared.pass_recv_baton();
                 }
                 return Ok(Some(m));
             }
@@ -315,7 +315,7 @@ impl Socket {
             let more = st.routing.has_local() || !st.inbox.is_empty();
             drop(guard);
             if more {
-                self.shared.recv_ready.notify_one();
+                self.shared.pass_recv_baton();
             }
             return Ok(Some(m));
         }
@@ -328,7 +328,7 @@ impl Socket {
                     let more = !st.inbox.is_empty();
                     drop(guard);
                     if more {
-                        self.shared.recv_ready.notify_one();
+                        self.shared.pass_recv_baton();
                     }
                     return Ok(Some(m));
                 }
@@ -373,7 +373,7 @@ impl Socket {
         drop(ready);
         drop(guard);
         if first.is_some() && more {
-            self.shared.recv_ready.notify_one();
+            self.shared.pass_recv_baton();
         }
         first
     }
@@ -384,6 +384,9 @@ impl Socket {
         if let Some(m) = self.try_recv()? {
             return Ok(m);
         }
+        // Counted before the check below, so a receiver that leaves messages behind
+        // wakes us (see `Shared::pass_recv_baton`).
+        let _waiting = self.shared.recv_waiter();
         loop {
             let mut notified = pin!(self.shared.recv_ready.notified());
             notified.as_mut().enable();

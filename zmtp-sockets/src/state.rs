@@ -256,6 +256,8 @@ pub(crate) struct Shared {
     pub recv_batch: usize,
     /// Signalled when the incoming queue gains messages.
     pub recv_ready: Notify,
+    /// Receivers waiting in `recv` (see [`Shared::pass_recv_baton`]).
+    recv_waiters: AtomicUsize,
     /// Signalled when an outgoing pipe gains room or a peer appears.
     pub send_ready: Notify,
     /// Cancelled when the socket closes: listeners and dialers stop.
@@ -289,6 +291,7 @@ impl Shared {
                 _ => RECV_BATCH,
             },
             recv_ready: Notify::new(),
+            recv_waiters: AtomicUsize::new(0),
             send_ready: Notify::new(),
             shutdown: CancellationToken::new(),
             runtime,
@@ -296,6 +299,22 @@ impl Shared {
             drivers: AtomicUsize::new(0),
             drivers_done: Notify::new(),
         }
+    }
+
+    /// A receiver that took a message and left more behind wakes the next waiting
+    /// receiver; with none waiting (the common single-receiver case) it skips the
+    /// notification. A receiver counts itself in (`recv_waiter`) before its last check of
+    /// the queue, so it either sees the messages or is counted here.
+    pub fn pass_recv_baton(&self) {
+        if self.recv_waiters.load(Ordering::SeqCst) > 0 {
+            self.recv_ready.notify_one();
+        }
+    }
+
+    /// Counts a receiver as waiting until the guard is dropped.
+    pub fn recv_waiter(&self) -> RecvWaiter<'_> {
+        self.recv_waiters.fetch_add(1, Ordering::SeqCst);
+        RecvWaiter { shared: self }
     }
 
     /// Counts a driver in; the returned guard counts it out when dropped.
@@ -335,5 +354,17 @@ impl Drop for DriverGuard {
         if self.shared.drivers.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.shared.drivers_done.notify_waiters();
         }
+    }
+}
+
+/// Keeps a receiver counted as waiting (see [`Shared::recv_waiter`]).
+#[derive(Debug)]
+pub(crate) struct RecvWaiter<'a> {
+    shared: &'a Shared,
+}
+
+impl Drop for RecvWaiter<'_> {
+    fn drop(&mut self) {
+        self.shared.recv_waiters.fetch_sub(1, Ordering::SeqCst);
     }
 }
