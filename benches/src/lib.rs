@@ -128,6 +128,39 @@ pub fn blocking_api() -> bool {
     }
 }
 
+/// A sender's next message of `size` bytes: by default a fresh copy of `template` per
+/// message (small bodies through the per-thread arena of [`zmtp_api::Message::copy_from_slice`],
+/// as OMQ.rs's tools copy with `Message::from_slice`); with `ZMTP_PERF_SHARED_BODY=1`, a
+/// clone of one shared `Bytes` (zero-copy: what an application that already owns its
+/// payload as `Bytes` pays).
+pub struct Bodies {
+    template: Vec<u8>,
+    shared: Option<zmtp_api::Bytes>,
+}
+
+impl Bodies {
+    /// Bodies of `size` zero bytes, in the mode `ZMTP_PERF_SHARED_BODY` selects.
+    pub fn new(size: usize) -> Bodies {
+        let template = vec![0u8; size];
+        let shared = match std::env::var("ZMTP_PERF_SHARED_BODY")
+            .unwrap_or_default()
+            .as_str()
+        {
+            "" | "0" => None,
+            _ => Some(zmtp_api::Bytes::from(template.clone())),
+        };
+        Bodies { template, shared }
+    }
+
+    /// The next message.
+    pub fn next(&self) -> zmtp_api::Message {
+        match &self.shared {
+            Some(b) => zmtp_api::Message::from(b.clone()),
+            None => zmtp_api::Message::copy_from_slice(&self.template),
+        }
+    }
+}
+
 /// Returns exactly `count` positional arguments, printing
 /// `usage` and exiting with status 1 when the count is wrong.
 pub fn positional(usage: &str, count: usize) -> Vec<String> {

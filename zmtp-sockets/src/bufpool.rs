@@ -7,10 +7,14 @@
 //! zeroed pages on the next allocation): profiles of 64 KiB throughput showed about half
 //! of the receiver's time in page faults before this pool.
 //!
-//! Buffers come in power-of-two size classes from [`MIN_CLASS`] to [`MAX_CLASS`]; the
-//! pool keeps at most [`POOL_IDLE_BYTES`] bytes of idle buffers in all (a receiver that
-//! keeps up needs far fewer), so its idle memory is bounded. Bodies above [`MAX_CLASS`]
-//! get a plain allocation.
+//! Buffers come in power-of-two size classes from [`MIN_CLASS`] to [`MAX_CLASS`]. The
+//! idle buffers kept are bounded by demand: at most [`POOL_IDLE_BYTES`], or the recent
+//! peak of bytes handed out at once if that is more (a receiver that has fallen behind
+//! holds up to RCVHWM bodies and drains them in bursts; refilling that many without the
+//! pool would fault in fresh pages again). The peak decays as buffers come back without
+//! new demand, and a buffer returned beyond the bound is freed, so idle memory never
+//! exceeds what the sockets' high-water marks already let a connection hold. Bodies
+//! above [`MAX_CLASS`] get a plain allocation.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -21,8 +25,8 @@ use bytes::Bytes;
 pub const MIN_CLASS: usize = 16 * 1024;
 /// Largest size class (bytes); bigger bodies are not pooled.
 pub const MAX_CLASS: usize = 4 * 1024 * 1024;
-/// Idle bytes the pool keeps at most, over all classes.
-pub const POOL_IDLE_BYTES: usize = 32 * 1024 * 1024;
+/// Idle bytes the pool may always keep, over all classes (more while more is in use).
+pub const POOL_IDLE_BYTES: usize = 16 * 1024 * 1024;
 
 const CLASSES: usize = (MAX_CLASS / MIN_CLASS).trailing_zeros() as usize + 1;
 
@@ -32,12 +36,18 @@ struct Pool {
     classes: [Mutex<Vec<Vec<u8>>>; CLASSES],
     /// Bytes held in the class lists.
     idle: AtomicUsize,
+    /// Bytes of pooled-class buffers currently handed out.
+    in_use: AtomicUsize,
+    /// Recent peak of `in_use` (decays by 1/1024 per returned buffer).
+    peak: AtomicUsize,
 }
 
 static POOL: LazyLock<Arc<Pool>> = LazyLock::new(|| {
     Arc::new(Pool {
         classes: std::array::from_fn(|_| Mutex::new(Vec::new())),
         idle: AtomicUsize::new(0),
+        in_use: AtomicUsize::new(0),
+        peak: AtomicUsize::new(0),
     })
 });
 
@@ -71,6 +81,10 @@ impl BodyBuf {
             let cap = class.map_or(len, |c| MIN_CLASS << c);
             vec![0u8; cap]
         });
+        if class.is_some() {
+            let now = POOL.in_use.fetch_add(buf.len(), Ordering::Relaxed) + buf.len();
+            POOL.peak.fetch_max(now, Ordering::Relaxed);
+        }
         BodyBuf {
             buf,
             len,
@@ -103,18 +117,33 @@ impl BodyBuf {
     }
 
     /// The body as `Bytes`; its buffer returns to the pool when the last reference goes.
-    pub fn freeze(self) -> Bytes {
+    pub fn freeze(mut self) -> Bytes {
+        let mut buf = std::mem::take(&mut self.buf);
         match self.class {
             Some(class) => Bytes::from_owner(Recycled {
-                buf: self.buf,
+                buf,
                 len: self.len,
                 class,
             }),
             None => {
-                let mut buf = self.buf;
                 buf.truncate(self.len);
                 Bytes::from(buf)
             }
+        }
+    }
+}
+
+impl Drop for BodyBuf {
+    /// A body abandoned half-read (the connection ended) gives its buffer back.
+    fn drop(&mut self) {
+        if let Some(class) = self.class
+            && !self.buf.is_empty()
+        {
+            drop(Recycled {
+                buf: std::mem::take(&mut self.buf),
+                len: 0,
+                class,
+            });
         }
     }
 }
@@ -136,7 +165,12 @@ impl Drop for Recycled {
     fn drop(&mut self) {
         let buf = std::mem::take(&mut self.buf);
         let size = buf.len();
-        if POOL.idle.fetch_add(size, Ordering::Relaxed) + size <= POOL_IDLE_BYTES {
+        POOL.in_use.fetch_sub(size, Ordering::Relaxed);
+        // A racy decay is fine: the bound is a heuristic, the cap below still holds.
+        let peak = POOL.peak.load(Ordering::Relaxed);
+        POOL.peak.store(peak - peak / 1024, Ordering::Relaxed);
+        let keep = POOL_IDLE_BYTES.max(peak);
+        if POOL.idle.fetch_add(size, Ordering::Relaxed) + size <= keep {
             lock(&POOL.classes[self.class]).push(buf);
         } else {
             POOL.idle.fetch_sub(size, Ordering::Relaxed);

@@ -8,15 +8,14 @@
 //! usage: remote_thr <connect-to> <message-size> <message-count>
 
 use benches::{blocking_api, fail, parse_args, print_cpu, run};
-use zmtp_api::{Message, Socket, SocketOption, SocketType, blocking};
+use zmtp_api::{Socket, SocketOption, SocketType, blocking};
 
 fn main() {
     let args = parse_args("remote_thr <connect-to> <message-size> <message-count>");
     let size = args.message_size;
-    // A fresh message per send, copied from this buffer (as OMQ.rs's tool does with
-    // `Message::from_slice`): small bodies share a per-thread arena, large ones get their
-    // own allocation. libzmq's tool allocates with zmq_msg_init_size.
-    let zeros = vec![0u8; size];
+    // A fresh copy per send by default (see `Bodies`); libzmq's tool allocates with
+    // zmq_msg_init_size and does not fill.
+    let bodies = benches::Bodies::new(size);
     if blocking_api() {
         let s = blocking::Socket::new(SocketType::Push).unwrap_or_else(|e| fail("socket", e));
         s.set_option(SocketOption::Linger(-1))
@@ -24,7 +23,7 @@ fn main() {
         s.connect(&args.endpoint)
             .unwrap_or_else(|e| fail("connect", e));
         for _ in 0..args.count {
-            let msg = Message::copy_from_slice(&zeros);
+            let msg = bodies.next();
             s.send(msg).unwrap_or_else(|e| fail("send", e));
         }
         if let Some(grace) = benches::sender_grace() {
@@ -42,7 +41,7 @@ fn main() {
             .unwrap_or_else(|e| fail("connect", e));
 
         for _ in 0..args.count {
-            let msg = Message::copy_from_slice(&zeros);
+            let msg = bodies.next();
             s.send(msg).await.unwrap_or_else(|e| fail("send", e));
         }
 
