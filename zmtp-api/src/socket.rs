@@ -320,7 +320,8 @@ impl Socket {
     /// ```
     pub async fn send(&self, msg: impl Into<Message>) -> Result<()> {
         // Fast path with a small future: most sends find room at once. Only a send that
-        // must wait builds (and boxes) the waiting future.
+        // must wait (its pipes are full) builds, and boxes, the waiting future, so the
+        // common call moves no large future around.
         match self.try_send_or_return(msg.into()) {
             Ok(settled) => settled,
             Err(msg) => Box::pin(self.send_waiting(msg)).await,
@@ -410,22 +411,22 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub async fn recv_message(&self) -> Result<Message> {
-        // Fast path with a small future: take a waiting message without building the
-        // waiting future (boxed only when it is needed).
-        match self.try_recv_message()? {
-            Some(m) => Ok(m),
-            None => Box::pin(self.recv_waiting()).await,
+        // Fast path: take a waiting message without building the waiting future. With
+        // RCVTIMEO the waiting future is boxed (see `send`).
+        if let Some(m) = self.try_recv_message()? {
+            return Ok(m);
         }
-    }
-
-    /// The waiting part of [`Socket::recv_message`] (RCVTIMEO applies).
-    async fn recv_waiting(&self) -> Result<Message> {
-        let recv = self.inner.core.recv();
         match ms(self.inner.rcvtimeo.load(Ordering::Relaxed), "rcvtimeo")? {
-            None => Ok(recv.await?),
-            Some(t) => Ok(tokio::time::timeout(t, recv)
+            None => Ok(self.inner.core.recv().await?),
+            Some(t) => {
+                Box::pin(async move {
+                    tokio::time::timeout(t, self.inner.core.recv())
+                        .await
+                        .map_err(|_| Error::Timeout)?
+                        .map_err(Error::from)
+                })
                 .await
-                .map_err(|_| Error::Timeout)??),
+            }
         }
     }
 
