@@ -38,7 +38,7 @@ struct Pool {
     idle: AtomicUsize,
     /// Bytes of pooled-class buffers currently handed out.
     in_use: AtomicUsize,
-    /// Recent peak of `in_use` (decays by 1/1024 per returned buffer).
+    /// Recent peak of `in_use` (decays by 1/65536 per returned buffer).
     peak: AtomicUsize,
 }
 
@@ -168,7 +168,7 @@ impl Drop for Recycled {
         POOL.in_use.fetch_sub(size, Ordering::Relaxed);
         // A racy decay is fine: the bound is a heuristic, the cap below still holds.
         let peak = POOL.peak.load(Ordering::Relaxed);
-        POOL.peak.store(peak - peak / 1024, Ordering::Relaxed);
+        POOL.peak.store(peak - peak / 65536, Ordering::Relaxed);
         let keep = POOL_IDLE_BYTES.max(peak);
         if POOL.idle.fetch_add(size, Ordering::Relaxed) + size <= keep {
             lock(&POOL.classes[self.class]).push(buf);
