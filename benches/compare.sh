@@ -43,6 +43,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 ROOT=$(dirname "$HERE")
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
 JOBS=${JOBS:-2}
@@ -71,20 +73,7 @@ TIMEOUT=${TIMEOUT:-60}
 TAIL_TIMEOUT=${TAIL_TIMEOUT:-10}
 BASE_PORT=${BASE_PORT:-$((20000 + $$ % 20000))}
 
-log() { echo "$*" >&2; }
 
-thr_count() {
-    local size=$1 var="COUNT_$1" def
-    case $size in
-    1) def=2000000 ;;
-    64) def=1000000 ;;
-    1024) def=500000 ;;
-    65536) def=20000 ;;
-    *) def=100000 ;;
-    esac
-    if [[ $QUICK == 1 ]]; then def=$((def / 10)); fi
-    echo "${!var:-$def}"
-}
 if [[ $QUICK == 1 ]]; then LAT_COUNT=${LAT_COUNT:-2000}; else LAT_COUNT=${LAT_COUNT:-10000}; fi
 
 # ---------------------------------------------------------------- build
@@ -172,22 +161,6 @@ trap 'log "interrupted"; exit 130' INT TERM
 PORT_SEQ=0
 # Sets PORT to the next free loopback port from BASE_PORT on (each run gets a new one).
 PORT=""
-next_port() {
-    local port
-    while :; do
-        port=$((BASE_PORT + PORT_SEQ))
-        PORT_SEQ=$((PORT_SEQ + 1))
-        if ((port > 65535)); then
-            BASE_PORT=20000
-            PORT_SEQ=0
-            continue
-        fi
-        if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then
-            PORT=$port
-            return
-        fi
-    done
-}
 
 # wait_listening PID tcp PORT | PID ipc PATH: waits (up to 10 s) until the local side
 # listens; fails when it exits first.
@@ -204,10 +177,6 @@ wait_listening() {
     return 1
 }
 
-# first_line FILE...: the first non-empty line among files (for error reports).
-first_line() {
-    cat "$@" 2>/dev/null | grep -v '^\s*$' | grep -v '^note: run with' | head -n 2 | tr '\n' ' '
-}
 
 # CPU accounting: each tool runs under `bash -c` that runs it, then writes `times` (the
 # second line is the user and sys CPU time of the finished tool, all threads) to a file.
@@ -315,18 +284,6 @@ run_pair() {
     fi
 }
 
-# median FORMAT VALUES...: median of the numeric values (n/a ignored), or n/a.
-median() {
-    local fmt=$1
-    shift
-    printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
-        awk -v fmt="$fmt" '{ a[NR] = $1 }
-            END {
-                if (NR == 0) { print "n/a"; exit }
-                m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-                printf fmt "\n", m
-            }'
-}
 
 # ratio A B: A / B with 2 decimals, or n/a.
 ratio() {

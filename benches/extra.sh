@@ -44,6 +44,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 ROOT=$(dirname "$HERE")
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
 JOBS=${JOBS:-2}
@@ -66,20 +68,7 @@ SUBSCRIBERS=${SUBSCRIBERS:-4}
 export PUBSUB_HWM=${PUBSUB_HWM:-0}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-1000}
 
-log() { echo "$*" >&2; }
 
-thr_count() {
-    local size=$1 var="COUNT_$1" def
-    case $size in
-    1) def=2000000 ;;
-    64) def=1000000 ;;
-    1024) def=500000 ;;
-    65536) def=20000 ;;
-    *) def=100000 ;;
-    esac
-    if [[ $QUICK == 1 ]]; then def=$((def / 10)); fi
-    echo "${!var:-$def}"
-}
 if [[ $QUICK == 1 ]]; then
     LAT_COUNT=${LAT_COUNT:-2000}
     PUBSUB_COUNT=${PUBSUB_COUNT:-100000}
@@ -159,22 +148,6 @@ stop() {
 PORT_SEQ=0
 # Sets PORT to the next free loopback port from BASE_PORT on (each use gets a new one).
 PORT=""
-next_port() {
-    local port
-    while :; do
-        port=$((BASE_PORT + PORT_SEQ))
-        PORT_SEQ=$((PORT_SEQ + 1))
-        if ((port > 65535)); then
-            BASE_PORT=20000
-            PORT_SEQ=0
-            continue
-        fi
-        if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; then
-            PORT=$port
-            return
-        fi
-    done
-}
 
 # wait_listening PID PORT: waits (up to 10 s) until PORT listens; fails when PID exits first.
 wait_listening() {
@@ -187,28 +160,12 @@ wait_listening() {
     return 1
 }
 
-# first_line FILE...: the first non-empty lines among files (for error reports).
-first_line() {
-    cat "$@" 2>/dev/null | grep -v '^\s*$' | grep -v '^note: run with' | head -n 2 | tr '\n' ' '
-}
 
 # field FILE PATTERN: the number after "PATTERN: " on its line in FILE (empty if none).
 field() {
     sed -n "s/^$2: \([0-9.][0-9.]*\).*/\1/p" "$1" | head -n 1
 }
 
-# median FORMAT VALUES...: median of the numeric values (n/a ignored), or n/a.
-median() {
-    local fmt=$1
-    shift
-    printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
-        awk -v fmt="$fmt" '{ a[NR] = $1 }
-            END {
-                if (NR == 0) { print "n/a"; exit }
-                m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-                printf fmt "\n", m
-            }'
-}
 
 # ratio A B: A / B with 2 decimals, or n/a.
 ratio() {
