@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use zmtp_transport::Endpoint;
+
 use crate::policy::{self, EndpointPolicy};
 use crate::{Context, Error, Result, Socket};
 
@@ -120,7 +122,7 @@ impl Socket {
     /// ```
     pub fn bind_one(&self, endpoint: &str) -> Result<String> {
         let ep = policy::check(endpoint, EndpointMode::Bind, &self.policies())?;
-        Ok(self.core().bind(&ep)?)
+        Ok(self.core().bind(&ep)?.to_string())
     }
 
     /// Connects to each endpoint in turn. Returns at once: the connection is made (and
@@ -157,7 +159,7 @@ impl Socket {
     /// ```
     pub fn bind_unchecked(&self, endpoints: impl IntoEndpoints) -> Result<()> {
         for ep in endpoints.into_endpoints() {
-            self.core().bind(&ep)?;
+            self.core().bind(&parse(&ep)?)?;
         }
         Ok(())
     }
@@ -175,7 +177,7 @@ impl Socket {
     /// ```
     pub fn connect_unchecked(&self, endpoints: impl IntoEndpoints) -> Result<()> {
         for ep in endpoints.into_endpoints() {
-            self.core().connect(&ep)?;
+            self.core().connect(&parse(&ep)?)?;
         }
         Ok(())
     }
@@ -277,16 +279,24 @@ impl Socket {
 /// on the absolute form (which a checked bind/connect used).
 fn retry_absolute(
     ep: &str,
-    f: impl Fn(&str) -> std::result::Result<(), zmtp_sockets::SocketError>,
+    f: impl Fn(&Endpoint) -> std::result::Result<(), zmtp_sockets::SocketError>,
 ) -> Result<()> {
-    match f(ep) {
-        Err(zmtp_sockets::SocketError::NoSuchEndpoint(e)) => match policy::absolute_ipc(ep) {
-            Some(abs) => f(&abs).map_err(|err| match err {
-                zmtp_sockets::SocketError::NoSuchEndpoint(_) => Error::NoSuchEndpoint(e),
+    match f(&parse(ep)?) {
+        Err(zmtp_sockets::SocketError::NoSuchEndpoint(_)) => match policy::absolute_ipc(ep) {
+            Some(abs) => f(&parse(&abs)?).map_err(|err| match err {
+                zmtp_sockets::SocketError::NoSuchEndpoint(_) => {
+                    Error::NoSuchEndpoint(ep.to_owned())
+                }
                 other => other.into(),
             }),
-            None => Err(Error::NoSuchEndpoint(e)),
+            None => Err(Error::NoSuchEndpoint(ep.to_owned())),
         },
         other => Ok(other?),
     }
+}
+
+/// Parses an endpoint given by the application.
+fn parse(raw: &str) -> Result<Endpoint> {
+    raw.parse()
+        .map_err(|e: zmtp_transport::TransportError| Error::InvalidEndpoint(e.to_string()))
 }

@@ -131,7 +131,7 @@ impl From<zmtp_sockets::SocketError> for Error {
             E::WouldBlock => Error::WouldBlock,
             E::EmptyMessage => Error::EmptyMessage,
             E::HostUnreachable => Error::HostUnreachable,
-            E::NoSuchEndpoint(e) => Error::NoSuchEndpoint(e),
+            E::NoSuchEndpoint(e) => Error::NoSuchEndpoint(e.to_string()),
             E::Transport(T::AddrInUse(a)) => Error::AddrInUse(a),
             E::Transport(T::Io(io)) => Error::Io(io),
             E::Transport(other) => Error::InvalidEndpoint(other.to_string()),

@@ -313,7 +313,7 @@ pub(crate) fn check(
     raw: &str,
     mode: EndpointMode,
     policies: &[Arc<dyn EndpointPolicy>],
-) -> Result<String> {
+) -> Result<Endpoint> {
     let ep: Endpoint = raw
         .parse()
         .map_err(|e: zmtp_transport::TransportError| Error::InvalidEndpoint(e.to_string()))?;
@@ -328,29 +328,22 @@ pub(crate) fn check(
                 Port::Any => None,
                 Port::Num(n) => Some(*n),
             };
-            (Transport::Tcp, host, port, None, None, raw.to_owned())
+            (Transport::Tcp, host, port, None, None, ep.clone())
         }
         // `ipc://*` binds a fresh path under the temporary directory: policies see
         // `<temp dir>/*`.
         Endpoint::Ipc(IpcAddr::Path(_)) if ep.is_ipc_wildcard() => {
             let under = std::env::temp_dir().join("*");
-            (
-                Transport::Ipc,
-                None,
-                None,
-                Some(under),
-                None,
-                raw.to_owned(),
-            )
+            (Transport::Ipc, None, None, Some(under), None, ep.clone())
         }
         Endpoint::Ipc(IpcAddr::Path(p)) => {
             let abs = absolute(p);
-            let use_as = format!("ipc://{}", abs.display());
+            let use_as = Endpoint::Ipc(IpcAddr::Path(abs.clone()));
             (Transport::Ipc, None, None, Some(abs), None, use_as)
         }
         Endpoint::Ipc(IpcAddr::Abstract(n)) => {
             let name = String::from_utf8_lossy(n).into_owned();
-            (Transport::Ipc, None, None, None, Some(name), raw.to_owned())
+            (Transport::Ipc, None, None, None, Some(name), ep.clone())
         }
         Endpoint::Inproc(n) => (
             Transport::Inproc,
@@ -358,7 +351,7 @@ pub(crate) fn check(
             None,
             None,
             Some(n.clone()),
-            raw.to_owned(),
+            ep.clone(),
         ),
     };
     let request = EndpointRequest {

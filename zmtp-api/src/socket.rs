@@ -128,7 +128,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn last_endpoint(&self) -> Option<String> {
-        self.inner.core.last_endpoint()
+        self.inner.core.last_endpoint().map(|e| e.to_string())
     }
 
     /// Endpoints bound or connected, newest first.
@@ -144,7 +144,12 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn endpoints(&self, mode: EndpointMode) -> Vec<String> {
-        self.inner.core.endpoints(mode == EndpointMode::Bind)
+        self.inner
+            .core
+            .endpoints(mode == EndpointMode::Bind)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     /// Sets an option. Like libzmq, changes apply to connections made afterwards.

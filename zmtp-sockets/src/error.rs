@@ -1,7 +1,7 @@
 //! Engine errors.
 
 use zmtp_codec::{ProtocolError, SocketType};
-use zmtp_transport::TransportError;
+use zmtp_transport::{Endpoint, TransportError};
 
 use crate::message::Message;
 
@@ -29,7 +29,7 @@ pub enum SocketError {
     HostUnreachable,
     /// unbind/disconnect of an endpoint the socket does not have.
     #[error("no such endpoint: {0}")]
-    NoSuchEndpoint(String),
+    NoSuchEndpoint(Endpoint),
     /// A message with no frames.
     #[error("cannot send a message with no frames")]
     EmptyMessage,

@@ -5,6 +5,7 @@
 mod bufpool;
 pub mod context;
 mod driver;
+mod endpoints;
 pub mod error;
 mod inproc;
 pub mod message;

@@ -11,6 +11,7 @@ use tokio::runtime::Handle;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use zmtp_codec::SocketType;
+use zmtp_transport::Endpoint;
 
 use crate::context::Context;
 use crate::message::Message;
@@ -211,9 +212,9 @@ pub(crate) struct State {
     pub inbox: VecDeque<(PeerId, Message)>,
     pub options: Options,
     pub closed: bool,
-    pub bound: Vec<(String, CancellationToken)>,
-    pub connected: Vec<(String, CancellationToken, PeerId)>,
-    pub last_endpoint: Option<String>,
+    pub bound: Vec<(Endpoint, CancellationToken)>,
+    pub connected: Vec<(Endpoint, CancellationToken, PeerId)>,
+    pub last_endpoint: Option<Endpoint>,
 }
 
 impl State {
