@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
+use super::pattern::Pattern;
 use super::{RecvAction, SendError};
 use crate::message::Message;
-use crate::peer::{PeerId, PeerSet};
+use crate::peer::{Ctrl, PeerId, PeerMeta, PeerSet};
 
 /// PAIR routing state.
 #[derive(Debug, Default)]
@@ -16,20 +17,24 @@ pub struct Pair {
     leftovers: HashMap<PeerId, usize>,
 }
 
-impl Pair {
+impl Pattern for Pair {
     /// A pipe exists: it becomes the peer unless one is already held.
-    pub fn attach(&mut self, id: PeerId) {
+    fn attach(&mut self, id: PeerId) {
         self.peer.get_or_insert(id);
     }
 
     /// A connection completed its handshake: it becomes the peer if there is none.
-    pub fn connected(&mut self, id: PeerId, _peers: &mut impl PeerSet) {
+    fn connected(&mut self, id: PeerId, _meta: &PeerMeta, _peers: &mut impl PeerSet) -> Vec<Ctrl> {
         self.peer.get_or_insert(id);
+        Vec::new()
     }
+
+    /// The pipe stays the peer while it waits for a reconnect.
+    fn disconnected(&mut self, _id: PeerId, _pending: usize) {}
 
     /// The pipe is gone for good: the next one may take its place. The `pending`
     /// messages it sent that still wait for the application are delivered.
-    pub fn detach(&mut self, id: PeerId, pending: usize) {
+    fn detach(&mut self, id: PeerId, pending: usize) {
         if self.peer == Some(id) {
             self.peer = None;
             if pending > 0 {
@@ -39,7 +44,7 @@ impl Pair {
     }
 
     /// Sends to the peer.
-    pub fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+    fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
         match self.peer {
             Some(id) if peers.has_room(id) => peers.push(id, msg).map_err(SendError::WouldBlock),
             _ => Err(SendError::WouldBlock(msg)),
@@ -47,7 +52,7 @@ impl Pair {
     }
 
     /// Delivers messages from the peer (and a former peer's last ones) only.
-    pub fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
+    fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
         if self.peer == Some(from) {
             return RecvAction::Deliver(msg);
         }

@@ -6,10 +6,11 @@ use std::collections::VecDeque;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::pattern::Pattern;
 use super::trie::SubscriptionTrie;
-use super::{RecvAction, SendError};
+use super::{RecvAction, RoutingError, RoutingOption, SendError};
 use crate::message::Message;
-use crate::peer::{PeerId, PeerSet};
+use crate::peer::{Ctrl, PeerId, PeerMeta, PeerSet};
 
 /// PUB/XPUB routing state.
 #[derive(Debug, Default)]
@@ -28,11 +29,11 @@ pub struct Publisher {
     verbose_subs: bool,
     verbose_unsubs: bool,
     /// XPUB_MANUAL: the application decides the subscriptions.
-    pub manual: bool,
+    manual: bool,
     /// XPUB_NODROP: refuse to send (WouldBlock) rather than drop at a full subscriber.
-    pub nodrop: bool,
+    nodrop: bool,
     /// INVERT_MATCHING: send to the peers whose subscriptions do *not* match.
-    pub invert: bool,
+    invert: bool,
     /// XPUB_WELCOME_MSG: sent to every new peer (never empty).
     welcome: Option<Bytes>,
     scratch: Vec<PeerId>,
@@ -56,37 +57,67 @@ impl Publisher {
         }
     }
 
-    /// XPUB_VERBOSE: report every subscribe (and stop reporting every unsubscribe).
-    pub fn set_verbose(&mut self, on: bool) {
-        self.verbose_subs = on;
-        self.verbose_unsubs = false;
+    /// Number of (topic, subscriber) pairs.
+    pub fn subscription_count(&self) -> usize {
+        self.subs.len()
     }
 
-    /// XPUB_VERBOSER: report every subscribe and every unsubscribe.
-    pub fn set_verboser(&mut self, on: bool) {
-        self.verbose_subs = on;
-        self.verbose_unsubs = on;
+    fn select_targets(&mut self, msg: &Message) {
+        self.targets.clear();
+        let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
+        if self.invert {
+            self.subs.for_each_match(first, &mut self.scratch, |_| {});
+            self.scratch.sort_unstable();
+            let matched = &self.scratch;
+            self.targets.extend(
+                self.connected
+                    .iter()
+                    .filter(|p| matched.binary_search(p).is_err()),
+            );
+        } else {
+            let targets = &mut self.targets;
+            self.subs
+                .for_each_match(first, &mut self.scratch, |p| targets.push(p));
+        }
+    }
+}
+
+impl Pattern for Publisher {
+    fn set_option(&mut self, opt: RoutingOption) -> Result<(), RoutingError> {
+        match opt {
+            // XPUB_VERBOSE reports every subscribe and stops reporting every unsubscribe.
+            RoutingOption::XpubVerbose(on) => {
+                (self.verbose_subs, self.verbose_unsubs) = (on, false)
+            }
+            RoutingOption::XpubVerboser(on) => (self.verbose_subs, self.verbose_unsubs) = (on, on),
+            RoutingOption::XpubManual(on) => self.manual = on,
+            RoutingOption::XpubNodrop(on) => self.nodrop = on,
+            // `None` or an empty message turns the welcome message off.
+            RoutingOption::XpubWelcomeMsg(msg) => self.welcome = msg.filter(|m| !m.is_empty()),
+            RoutingOption::InvertMatching(on) => self.invert = on,
+            _ => return Err(RoutingError::NotSupported),
+        }
+        Ok(())
     }
 
-    /// XPUB_WELCOME_MSG; `None` or an empty message turns it off.
-    pub fn set_welcome(&mut self, msg: Option<Bytes>) {
-        self.welcome = msg.filter(|m| !m.is_empty());
-    }
+    /// Subscribers count from their connection on: a pipe alone changes nothing.
+    fn attach(&mut self, _id: PeerId) {}
 
     /// A subscriber connected: it gets the welcome message, if any.
-    pub fn connected(&mut self, id: PeerId, peers: &mut impl PeerSet) {
+    fn connected(&mut self, id: PeerId, _meta: &PeerMeta, peers: &mut impl PeerSet) -> Vec<Ctrl> {
         if !self.connected.contains(&id) {
             self.connected.push(id);
         }
         if let Some(w) = &self.welcome {
             let _dropped_if_full = peers.push(id, Message::from(w.clone()));
         }
+        Vec::new()
     }
 
     /// A subscriber left: its subscriptions go with it (a reconnect resends them), and an
     /// XPUB reports the topics nobody else holds (every topic with XPUB_VERBOSER, every
     /// topic the peer asked for under XPUB_MANUAL).
-    pub fn disconnected(&mut self, id: PeerId) {
+    fn disconnected(&mut self, id: PeerId, _pending: usize) {
         self.connected.retain(|p| *p != id);
         let held = self.subs.remove_peer(id);
         let asked = self.requested.remove_peer(id);
@@ -109,8 +140,13 @@ impl Publisher {
         }
     }
 
+    /// As `disconnected` (which it implies).
+    fn detach(&mut self, id: PeerId, pending: usize) {
+        self.disconnected(id, pending);
+    }
+
     /// A subscription arrived from a peer.
-    pub fn on_subscribe(&mut self, from: PeerId, topic: &[u8]) {
+    fn on_subscribe(&mut self, from: PeerId, topic: &[u8]) {
         let report = if self.manual {
             self.requested.add(topic, from);
             true
@@ -126,7 +162,7 @@ impl Publisher {
 
     /// A cancel arrived from a peer. As in libzmq, it is reported unless the peer held the
     /// topic and others still do (a cancel for something the peer never held is reported).
-    pub fn on_cancel(&mut self, from: PeerId, topic: &[u8]) {
+    fn on_cancel(&mut self, from: PeerId, topic: &[u8]) {
         let report = if self.manual {
             self.requested.remove(topic, from);
             true
@@ -140,24 +176,24 @@ impl Publisher {
     }
 
     /// XPUB_MANUAL: subscribes the peer whose notice was read last; false without manual.
-    pub fn subscribe(&mut self, topic: &[u8]) -> bool {
+    fn subscribe(&mut self, topic: Bytes, _peers: &mut impl PeerSet) -> bool {
         if let (true, Some(peer)) = (self.manual, self.last_peer) {
-            self.subs.add(topic, peer);
+            self.subs.add(&topic, peer);
         }
         self.manual
     }
 
     /// XPUB_MANUAL: unsubscribes the peer whose notice was read last; false without manual.
-    pub fn unsubscribe(&mut self, topic: &[u8]) -> bool {
+    fn unsubscribe(&mut self, topic: Bytes, _peers: &mut impl PeerSet) -> bool {
         if let (true, Some(peer)) = (self.manual, self.last_peer) {
-            self.subs.remove(topic, peer);
+            self.subs.remove(&topic, peer);
         }
         self.manual
     }
 
     /// Fans the message out to every matching subscriber with room. Never blocks, except
     /// with XPUB_NODROP: then nothing is sent unless every target has room.
-    pub fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+    fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
         self.select_targets(&msg);
         if self.nodrop && self.targets.iter().any(|&id| !peers.has_room(id)) {
             return Err(SendError::WouldBlock(msg));
@@ -177,27 +213,17 @@ impl Publisher {
         Ok(())
     }
 
-    fn select_targets(&mut self, msg: &Message) {
-        self.targets.clear();
-        let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
-        if self.invert {
-            self.subs.for_each_match(first, &mut self.scratch, |_| {});
-            self.scratch.sort_unstable();
-            let matched = &self.scratch;
-            self.targets.extend(
-                self.connected
-                    .iter()
-                    .filter(|p| matched.binary_search(p).is_err()),
-            );
+    /// XPUB receives upstream messages and subscription notices; PUB receives nothing.
+    fn check_recv(&self) -> Result<(), RoutingError> {
+        if self.xpub {
+            Ok(())
         } else {
-            let targets = &mut self.targets;
-            self.subs
-                .for_each_match(first, &mut self.scratch, |p| targets.push(p));
+            Err(RoutingError::NotSupported)
         }
     }
 
     /// XPUB delivers upstream messages as they are; PUB discards them.
-    pub fn on_recv(&self, msg: Message) -> RecvAction {
+    fn on_recv(&mut self, _from: PeerId, msg: Message) -> RecvAction {
         if self.xpub {
             RecvAction::Deliver(msg)
         } else {
@@ -207,7 +233,7 @@ impl Publisher {
 
     /// The next subscription notice for the application (XPUB only). Under XPUB_MANUAL,
     /// reading it makes its peer the target of `subscribe`/`unsubscribe`.
-    pub fn take_local(&mut self) -> Option<Message> {
+    fn take_local(&mut self) -> Option<Message> {
         let (peer, msg) = self.local.pop_front()?;
         if self.manual {
             self.last_peer = self.connected.contains(&peer).then_some(peer);
@@ -216,12 +242,7 @@ impl Publisher {
     }
 
     /// True when a notice is waiting.
-    pub fn has_local(&self) -> bool {
+    fn has_local(&self) -> bool {
         !self.local.is_empty()
-    }
-
-    /// Number of (topic, subscriber) pairs.
-    pub fn subscription_count(&self) -> usize {
-        self.subs.len()
     }
 }

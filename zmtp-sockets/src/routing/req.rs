@@ -1,14 +1,16 @@
-//! REQ: send/receive alternation, round-robin requests, replies only from the peer last
-//! sent to, empty delimiter added on send and required on receipt. REQ_CORRELATE adds a
-//! request id before the delimiter; REQ_RELAXED allows a new request at any time.
+//! REQ: built on DEALER, as libzmq's `req_t` derives from `dealer_t`. The DEALER does the
+//! load balancing, the pipes and PROBE_ROUTER; REQ adds the request/reply state: send and
+//! receive alternate, replies are taken only from the peer last sent to, an empty
+//! delimiter is added on send and required on receipt. REQ_CORRELATE adds a request id
+//! before the delimiter; REQ_RELAXED allows a new request at any time.
 
 use bytes::Bytes;
 
-use super::dealer::send_probe;
-use super::lb::LoadBalancer;
-use super::{RecvAction, RoutingError, SendError};
+use super::dealer::Dealer;
+use super::pattern::Pattern;
+use super::{RecvAction, RoutingError, RoutingOption, SendError};
 use crate::message::Message;
-use crate::peer::{PeerId, PeerSet};
+use crate::peer::{Ctrl, PeerId, PeerMeta, PeerSet};
 
 /// Length of a REQ_CORRELATE request id frame.
 pub const REQUEST_ID_LEN: usize = 4;
@@ -20,53 +22,59 @@ struct Pending {
     request_id: Option<u32>,
 }
 
-/// REQ routing state.
+/// REQ routing state: a DEALER plus the outstanding request.
 #[derive(Debug)]
 pub struct Req {
-    lb: LoadBalancer,
+    dealer: Dealer,
     awaiting: Option<Pending>,
     next_request_id: u32,
     /// REQ_CORRELATE: tag requests with an id and accept only the matching reply.
-    pub correlate: bool,
+    correlate: bool,
     /// REQ_RELAXED: a new request may be sent before the reply; it replaces the old one.
-    pub relaxed: bool,
-    /// PROBE_ROUTER: greet every new connection with an empty message.
-    pub probe: bool,
+    relaxed: bool,
 }
 
 impl Default for Req {
     fn default() -> Self {
         Req {
-            lb: LoadBalancer::default(),
+            dealer: Dealer::default(),
             awaiting: None,
             next_request_id: rand::random::<u32>(),
             correlate: false,
             relaxed: false,
-            probe: false,
         }
     }
 }
 
-impl Req {
-    /// A peer pipe was attached.
-    pub fn attach(&mut self, id: PeerId) {
-        self.lb.attach(id);
-    }
-
-    /// A peer pipe was removed.
-    pub fn detach(&mut self, id: PeerId) {
-        self.lb.detach(id);
-    }
-
-    /// A connection completed its handshake.
-    pub fn connected(&mut self, id: PeerId, peers: &mut impl PeerSet) {
-        if self.probe {
-            send_probe(id, peers);
+impl Pattern for Req {
+    /// REQ_CORRELATE and REQ_RELAXED here; the rest (PROBE_ROUTER) is the DEALER's.
+    fn set_option(&mut self, opt: RoutingOption) -> Result<(), RoutingError> {
+        match opt {
+            RoutingOption::ReqCorrelate(on) => self.correlate = on,
+            RoutingOption::ReqRelaxed(on) => self.relaxed = on,
+            other => return self.dealer.set_option(other),
         }
+        Ok(())
+    }
+
+    fn attach(&mut self, id: PeerId) {
+        self.dealer.attach(id);
+    }
+
+    fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) -> Vec<Ctrl> {
+        self.dealer.connected(id, meta, peers)
+    }
+
+    fn disconnected(&mut self, id: PeerId, pending: usize) {
+        self.dealer.disconnected(id, pending);
+    }
+
+    fn detach(&mut self, id: PeerId, pending: usize) {
+        self.dealer.detach(id, pending);
     }
 
     /// Sends a request: a state error while a reply is outstanding, unless relaxed.
-    pub fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+    fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
         if self.awaiting.is_some() && !self.relaxed {
             return Err(SendError::State(msg));
         }
@@ -76,7 +84,7 @@ impl Req {
             // libzmq writes the id in host byte order.
             msg.push_front(Bytes::copy_from_slice(&rid.to_ne_bytes()));
         }
-        match self.lb.send(msg, peers) {
+        match self.dealer.send_to_next(msg, peers) {
             Ok(peer) => {
                 self.awaiting = Some(Pending { peer, request_id });
                 if request_id.is_some() {
@@ -95,7 +103,7 @@ impl Req {
     }
 
     /// Receiving is only valid while a reply is outstanding.
-    pub fn check_recv(&self) -> Result<(), RoutingError> {
+    fn check_recv(&self) -> Result<(), RoutingError> {
         if self.awaiting.is_some() {
             Ok(())
         } else {
@@ -106,7 +114,7 @@ impl Req {
     /// Filters an incoming message. Any reply must be `["", body..]` or `[id4, "", body..]`
     /// (else the connection is dropped, as libzmq's REQ session does); only the reply to
     /// the outstanding request, from the peer it went to, is delivered.
-    pub fn on_recv(&mut self, from: PeerId, mut msg: Message) -> RecvAction {
+    fn on_recv(&mut self, from: PeerId, mut msg: Message) -> RecvAction {
         let frames = msg.frames();
         let tagged = match frames {
             [d, _, ..] if d.is_empty() => None,
@@ -126,5 +134,10 @@ impl Req {
         msg.pop_front();
         self.awaiting = None;
         RecvAction::Deliver(msg)
+    }
+
+    /// The reply alternation is per message: the application's next call depends on it.
+    fn recv_in_batches(&self) -> bool {
+        false
     }
 }

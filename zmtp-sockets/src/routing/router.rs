@@ -5,11 +5,12 @@ use std::collections::HashSet;
 
 use bytes::Bytes;
 
-use super::dealer::send_probe;
 use super::ids::RoutingIds;
-use super::{RecvAction, SendError};
+use super::pattern::Pattern;
+use super::probe::Probe;
+use super::{RecvAction, RoutingError, RoutingOption, SendError};
 use crate::message::Message;
-use crate::peer::{PeerId, PeerMeta, PeerSet};
+use crate::peer::{Ctrl, PeerId, PeerMeta, PeerSet};
 
 /// ROUTER routing state.
 #[derive(Debug, Default)]
@@ -19,11 +20,11 @@ pub struct Router {
     /// routable while their connection is down (messages queue for the reconnect).
     named_at_connect: HashSet<PeerId>,
     /// ROUTER_MANDATORY: report unroutable messages instead of dropping them.
-    pub mandatory: bool,
+    mandatory: bool,
     /// ROUTER_HANDOVER: a newcomer with a taken id displaces the old peer.
-    pub handover: bool,
+    handover: bool,
     /// PROBE_ROUTER: greet every new connection with an empty message.
-    pub probe: bool,
+    probe: Probe,
 }
 
 /// The id a new connection is known by: the locally chosen one, else the peer's own
@@ -36,10 +37,24 @@ fn requested_id(meta: &PeerMeta) -> Option<Bytes> {
         .cloned()
 }
 
-impl Router {
+impl Pattern for Router {
+    fn set_option(&mut self, opt: RoutingOption) -> Result<(), RoutingError> {
+        match opt {
+            RoutingOption::RouterMandatory(on) => self.mandatory = on,
+            RoutingOption::RouterHandover(on) => self.handover = on,
+            RoutingOption::ProbeRouter(on) => self.probe.set(on),
+            _ => return Err(RoutingError::NotSupported),
+        }
+        Ok(())
+    }
+
+    /// Pipes are known by their routing id, given when their connection completes.
+    fn attach(&mut self, _id: PeerId) {}
+
     /// A connect-side pipe was created with CONNECT_ROUTING_ID: it is routable from now
-    /// on (if the id is free), before its connection exists.
-    pub fn name_dialed(&mut self, id: PeerId, name: Option<&Bytes>) {
+    /// on (if the id is free), before its connection exists, and keeps the id across
+    /// reconnects, as in libzmq.
+    fn attach_dialed(&mut self, id: PeerId, name: Option<&Bytes>) {
         let Some(name) = name.filter(|n| !n.is_empty()) else {
             return;
         };
@@ -54,12 +69,10 @@ impl Router {
     /// libzmq peer is not pushed into a reconnect loop); with handover the newcomer takes
     /// the id and the old holder stays connected but unserved (libzmq ends only its pipe,
     /// so a libzmq peer does not reconnect and take the id back).
-    pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
+    fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) -> Vec<Ctrl> {
         if self.named_at_connect.contains(&id) {
-            if self.probe {
-                send_probe(id, peers);
-            }
-            return;
+            self.probe.greet(id, peers);
+            return Vec::new();
         }
         let name = match requested_id(meta) {
             Some(name) => name,
@@ -72,19 +85,18 @@ impl Router {
             }
             Some(old) if old != id => {
                 self.ids.remove(id, 0);
-                return;
+                return Vec::new();
             }
             _ => {}
         }
         self.ids.insert(name, id);
-        if self.probe {
-            send_probe(id, peers);
-        }
+        self.probe.greet(id, peers);
+        Vec::new()
     }
 
     /// The connection ended: the id is free again (messages it queued keep it), unless
     /// the pipe was named at connect, which keeps its id for the reconnect.
-    pub fn disconnected(&mut self, id: PeerId) {
+    fn disconnected(&mut self, id: PeerId, _pending: usize) {
         if !self.named_at_connect.contains(&id) {
             self.ids.unroute(id);
         }
@@ -92,19 +104,19 @@ impl Router {
 
     /// The pipe is gone for good; `pending` of its messages still wait for the
     /// application and are delivered under its id.
-    pub fn detach(&mut self, id: PeerId, pending: usize) {
+    fn detach(&mut self, id: PeerId, pending: usize) {
         self.named_at_connect.remove(&id);
         self.ids.remove(id, pending);
     }
 
     /// Prefixes the sender's routing id; messages from unnamed peers are dropped.
-    pub fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
+    fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
         self.ids.prefix(from, msg)
     }
 
     /// Strips the routing id and queues the rest for that peer. A lone id frame is ignored;
     /// unknown ids and full pipes drop the message unless ROUTER_MANDATORY is set.
-    pub fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+    fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
         if msg.len() < 2 {
             return Ok(());
         }

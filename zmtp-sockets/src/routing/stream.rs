@@ -7,9 +7,10 @@ use std::collections::{HashMap, VecDeque};
 use bytes::Bytes;
 
 use super::ids::RoutingIds;
-use super::{RecvAction, SendError};
+use super::pattern::Pattern;
+use super::{RecvAction, RoutingError, RoutingOption, SendError};
 use crate::message::Message;
-use crate::peer::{PeerId, PeerMeta, PeerSet};
+use crate::peer::{Ctrl, PeerId, PeerMeta, PeerSet};
 
 /// STREAM routing state.
 #[derive(Debug)]
@@ -23,7 +24,7 @@ pub struct Stream {
     held: HashMap<PeerId, (Bytes, usize)>,
     local: VecDeque<Message>,
     /// STREAM_NOTIFY (default on): synthesize `[id, ""]` on connect and disconnect.
-    pub notify: bool,
+    notify: bool,
 }
 
 impl Default for Stream {
@@ -39,10 +40,38 @@ impl Default for Stream {
 }
 
 impl Stream {
+    fn announce_after(&mut self, id: PeerId, name: Bytes, pending: usize) {
+        if pending == 0 {
+            self.announce(name);
+        } else {
+            self.held.insert(id, (name, pending));
+        }
+    }
+
+    fn announce(&mut self, name: Bytes) {
+        if self.notify {
+            self.local
+                .push_back(Message::from_frames([name, Bytes::new()]));
+        }
+    }
+}
+
+impl Pattern for Stream {
+    fn set_option(&mut self, opt: RoutingOption) -> Result<(), RoutingError> {
+        match opt {
+            RoutingOption::StreamNotify(on) => self.notify = on,
+            _ => return Err(RoutingError::NotSupported),
+        }
+        Ok(())
+    }
+
+    /// Connections are known by their routing id, given when they complete.
+    fn attach(&mut self, _id: PeerId) {}
+
     /// A connect-side pipe was created: it is named at once (CONNECT_ROUTING_ID, else an
     /// automatic id), so data sent to it waits for the connection. A taken id leaves it
-    /// unnamed; its connection is then refused in [`Stream::connected`].
-    pub fn name_dialed(&mut self, id: PeerId, name: Option<&Bytes>) {
+    /// unnamed; its connection is then refused in `connected`.
+    fn attach_dialed(&mut self, id: PeerId, name: Option<&Bytes>) {
         let name = match name.filter(|n| !n.is_empty()) {
             Some(name) => name.clone(),
             None => self.ids.auto_id(),
@@ -55,7 +84,7 @@ impl Stream {
 
     /// Names the new connection (locally chosen id or an automatic one); a clash with a
     /// live id kills the newcomer.
-    pub fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) {
+    fn connected(&mut self, id: PeerId, meta: &PeerMeta, peers: &mut impl PeerSet) -> Vec<Ctrl> {
         if let Some(up) = self.dialed.get_mut(&id) {
             *up = true;
             if let Some((name, _)) = self.held.remove(&id) {
@@ -64,7 +93,7 @@ impl Stream {
             if let Some(name) = self.ids.name(id).cloned() {
                 self.announce(name);
             }
-            return;
+            return Vec::new();
         }
         // Raw peers have no Identity property; only a local choice counts.
         let name = match meta.connect_routing_id.as_ref().filter(|n| !n.is_empty()) {
@@ -74,16 +103,17 @@ impl Stream {
         if self.ids.peer(&name).is_some_and(|old| old != id) {
             self.ids.remove(id, 0);
             peers.kill(id, "STREAM routing id already in use");
-            return;
+            return Vec::new();
         }
         self.ids.insert(name.clone(), id);
         self.announce(name);
+        Vec::new()
     }
 
     /// The connection ended with `pending` of its chunks still queued for the
     /// application: announce it (once, after those chunks) and free its id. A
     /// connect-side pipe keeps its id for the reconnect.
-    pub fn disconnected(&mut self, id: PeerId, pending: usize) {
+    fn disconnected(&mut self, id: PeerId, pending: usize) {
         if let Some(up) = self.dialed.get_mut(&id) {
             if std::mem::replace(up, false)
                 && let Some(name) = self.ids.name(id).cloned()
@@ -99,7 +129,7 @@ impl Stream {
 
     /// The pipe is gone for good (announced if `disconnected` was not called), with
     /// `pending` of its chunks still queued for the application.
-    pub fn detach(&mut self, id: PeerId, pending: usize) {
+    fn detach(&mut self, id: PeerId, pending: usize) {
         let was_up = self.dialed.remove(&id);
         let routed = self.ids.remove(id, pending);
         if was_up != Some(false)
@@ -109,24 +139,9 @@ impl Stream {
         }
     }
 
-    fn announce_after(&mut self, id: PeerId, name: Bytes, pending: usize) {
-        if pending == 0 {
-            self.announce(name);
-        } else {
-            self.held.insert(id, (name, pending));
-        }
-    }
-
-    fn announce(&mut self, name: Bytes) {
-        if self.notify {
-            self.local
-                .push_back(Message::from_frames([name, Bytes::new()]));
-        }
-    }
-
     /// Prefixes the connection's id to a received chunk; a held disconnect notice follows
     /// the connection's last chunk.
-    pub fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
+    fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
         let action = self.ids.prefix(from, msg);
         if let Some((_, left)) = self.held.get_mut(&from) {
             *left = left.saturating_sub(1);
@@ -140,7 +155,7 @@ impl Stream {
     }
 
     /// Sends `[id, data]`: data goes out raw; empty data closes the connection.
-    pub fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+    fn send(&mut self, mut msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
         if msg.len() < 2 {
             // libzmq ignores an id frame with nothing after it.
             return Ok(());
@@ -170,12 +185,12 @@ impl Stream {
     }
 
     /// The next synthesized notification for the application.
-    pub fn take_local(&mut self) -> Option<Message> {
+    fn take_local(&mut self) -> Option<Message> {
         self.local.pop_front()
     }
 
     /// True when a notification is waiting.
-    pub fn has_local(&self) -> bool {
+    fn has_local(&self) -> bool {
         !self.local.is_empty()
     }
 }

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 
+use super::pattern::Pattern;
 use super::trie::SubscriptionTrie;
-use super::{RecvAction, SendError};
+use super::{RecvAction, RoutingError, RoutingOption, SendError};
 use crate::message::Message;
-use crate::peer::{Ctrl, PeerId, PeerSet};
+use crate::peer::{Ctrl, PeerId, PeerMeta, PeerSet};
 
 /// SUB/XSUB routing state.
 #[derive(Debug, Default)]
@@ -24,7 +25,7 @@ pub struct Subscriber {
     /// when they connect).
     connected: Vec<PeerId>,
     /// INVERT_MATCHING (SUB): deliver the messages that match *no* subscription.
-    pub invert: bool,
+    invert: bool,
 }
 
 /// The single owner of the local filter's entries.
@@ -47,36 +48,6 @@ impl Subscriber {
         }
     }
 
-    /// A pipe to a publisher now exists (a connecting socket has it before the connection).
-    pub fn attach(&mut self, id: PeerId) {
-        if !self.attached.contains(&id) {
-            self.attached.push(id);
-        }
-    }
-
-    /// The pipe is gone for good.
-    pub fn detach(&mut self, id: PeerId) {
-        self.attached.retain(|p| *p != id);
-        self.connected.retain(|p| *p != id);
-    }
-
-    /// A publisher connected: every current subscription, once each, to send it first.
-    pub fn connected(&mut self, id: PeerId) -> Vec<Ctrl> {
-        self.attach(id);
-        if !self.connected.contains(&id) {
-            self.connected.push(id);
-        }
-        self.counts
-            .keys()
-            .map(|t| Ctrl::Subscribe(t.clone()))
-            .collect()
-    }
-
-    /// A publisher's connection ended (or its pipe went away).
-    pub fn disconnected(&mut self, id: PeerId) {
-        self.connected.retain(|p| *p != id);
-    }
-
     fn add(&mut self, topic: Bytes) -> Change {
         self.filter.add(&topic, SELF);
         *self.counts.entry(topic).or_insert(0) += 1;
@@ -96,9 +67,64 @@ impl Subscriber {
         Change::Forward
     }
 
+    fn forward_ctrl(&self, ctrl: Ctrl, peers: &mut impl PeerSet) {
+        for &id in &self.connected {
+            peers.push_ctrl(id, ctrl.clone());
+        }
+    }
+
+    /// Whether the current subscriptions let `msg` through (always, for XSUB).
+    pub fn wants(&self, msg: &Message) -> bool {
+        if self.xsub {
+            return true;
+        }
+        let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
+        self.filter.matches(first) != self.invert
+    }
+}
+
+impl Pattern for Subscriber {
+    fn set_option(&mut self, opt: RoutingOption) -> Result<(), RoutingError> {
+        match opt {
+            RoutingOption::InvertMatching(on) => self.invert = on,
+            _ => return Err(RoutingError::NotSupported),
+        }
+        Ok(())
+    }
+
+    /// A pipe to a publisher now exists (a connecting socket has it before the connection).
+    fn attach(&mut self, id: PeerId) {
+        if !self.attached.contains(&id) {
+            self.attached.push(id);
+        }
+    }
+
+    /// A publisher connected: every current subscription, once each, to send it first.
+    fn connected(&mut self, id: PeerId, _meta: &PeerMeta, _peers: &mut impl PeerSet) -> Vec<Ctrl> {
+        self.attach(id);
+        if !self.connected.contains(&id) {
+            self.connected.push(id);
+        }
+        self.counts
+            .keys()
+            .map(|t| Ctrl::Subscribe(t.clone()))
+            .collect()
+    }
+
+    /// A publisher's connection ended (or its pipe went away).
+    fn disconnected(&mut self, id: PeerId, _pending: usize) {
+        self.connected.retain(|p| *p != id);
+    }
+
+    /// The pipe is gone for good.
+    fn detach(&mut self, id: PeerId, _pending: usize) {
+        self.attached.retain(|p| *p != id);
+        self.connected.retain(|p| *p != id);
+    }
+
     /// SUB's subscribe: counted, forwarded as a SUBSCRIBE to connected publishers. False
     /// on XSUB, which subscribes by sending `0x01topic`.
-    pub fn subscribe(&mut self, topic: Bytes, peers: &mut impl PeerSet) -> bool {
+    fn subscribe(&mut self, topic: Bytes, peers: &mut impl PeerSet) -> bool {
         if self.xsub {
             return false;
         }
@@ -109,7 +135,7 @@ impl Subscriber {
     }
 
     /// SUB's unsubscribe: the CANCEL goes out when the count reaches zero. False on XSUB.
-    pub fn unsubscribe(&mut self, topic: Bytes, peers: &mut impl PeerSet) -> bool {
+    fn unsubscribe(&mut self, topic: Bytes, peers: &mut impl PeerSet) -> bool {
         if self.xsub {
             return false;
         }
@@ -119,18 +145,12 @@ impl Subscriber {
         true
     }
 
-    fn forward_ctrl(&self, ctrl: Ctrl, peers: &mut impl PeerSet) {
-        for &id in &self.connected {
-            peers.push_ctrl(id, ctrl.clone());
-        }
-    }
-
     /// XSUB's send: `0x01topic` / `0x00topic` update the counted subscriptions and are
     /// forwarded as they are to the connected publishers (a cancel only when its count
     /// reaches zero; the others get the current set when they connect); anything else
     /// goes to every pipe, queued in those still connecting, as libzmq does. Full pipes
     /// drop the message.
-    pub fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
+    fn send(&mut self, msg: Message, peers: &mut impl PeerSet) -> Result<(), SendError> {
         if !self.xsub {
             return Err(SendError::NotSupported(msg));
         }
@@ -149,7 +169,7 @@ impl Subscriber {
 
     /// SUB delivers the messages whose first frame matches a subscription (or, inverted,
     /// matches none); XSUB delivers everything.
-    pub fn on_recv(&self, msg: Message) -> RecvAction {
+    fn on_recv(&mut self, _from: PeerId, msg: Message) -> RecvAction {
         if self.wants(&msg) {
             RecvAction::Deliver(msg)
         } else {
@@ -157,12 +177,8 @@ impl Subscriber {
         }
     }
 
-    /// Whether the current subscriptions let `msg` through (always, for XSUB).
-    pub fn wants(&self, msg: &Message) -> bool {
-        if self.xsub {
-            return true;
-        }
-        let first: &[u8] = msg.first().map(|b| &b[..]).unwrap_or(&[]);
-        self.filter.matches(first) != self.invert
+    /// SUB re-filters what was routed ahead after a subscription change.
+    fn still_wanted(&self, msg: &Message) -> bool {
+        self.wants(msg)
     }
 }

@@ -1,6 +1,7 @@
 //! Routing state machines driven through a fake peer set: no I/O.
 
 mod pair;
+mod pattern;
 mod pipeline;
 mod pubsub;
 mod reqrep;
