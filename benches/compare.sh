@@ -542,6 +542,21 @@ for transport in $TRANSPORTS; do
     done
 done
 
+# ratio_names thr|lat: the ratio columns present, for the text above a table.
+ratio_names() {
+    local out=""
+    if has_ratio_best; then
+        if [[ $1 == thr ]]; then
+            out="ours / best peer (best of $PEER_IMPLS present, named)"
+        else
+            out="ours / best (lowest) peer"
+        fi
+    fi
+    has_ratio_raw && out+="${out:+, }ours / raw"
+    has_ratio_base && out+="${out:+, }ours / base"
+    echo "$out"
+}
+
 # What each column is.
 legend() {
     local impl out=""
@@ -565,9 +580,8 @@ if ((${#THR_ROWS[@]} > 0)); then
     echo "### Throughput, PUSH/PULL (msg/s, median of $RUNS runs; higher is better)"
     echo
     echo "Message counts: $counts. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
-    if has_ratio_best || has_ratio_raw || has_ratio_base; then
-        echo "Ratios: ours / best peer (best of $PEER_IMPLS present, named), ours / raw and"
-        echo "ours / base (each when both are present), higher is better."
+    if [[ -n $(ratio_names thr) ]]; then
+        echo "Ratios: $(ratio_names thr), higher is better."
     fi
     echo "CPU s/M: user+sys CPU seconds of sender and receiver per million messages (median)."
     echo
@@ -579,8 +593,8 @@ if ((${#LAT_ROWS[@]} > 0)); then
     echo "### Latency, REQ/REP (one-way us, median of $RUNS runs; LOWER is better)"
     echo
     echo "Roundtrips per run: $LAT_COUNT. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
-    if has_ratio_best || has_ratio_raw || has_ratio_base; then
-        echo "Ratios: ours / best (lowest) peer, ours / raw and ours / base, lower is better."
+    if [[ -n $(ratio_names lat) ]]; then
+        echo "Ratios: $(ratio_names lat), lower is better."
     fi
     echo
     header lat
