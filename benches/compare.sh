@@ -24,7 +24,17 @@
 #   TAIL_TIMEOUT=10        how long (s) the receiving side may still run once the sending
 #                          side has exited successfully (messages lost => n/a)
 #   BASE_PORT=<20000+pid%20000>  first tcp port tried (127.0.0.1 only)
-#   NO_BUILD=1             skip the cargo builds
+#   BASELINE=<rev>         also run OUR tools built from another git revision (commit, tag
+#                          or branch) as the implementation "base" (labelled with its short
+#                          commit hash): a temporary git worktree of the revision (under
+#                          mktemp, removed at exit) is built into BASELINE_TARGET_DIR, and
+#                          the four binaries are kept in BASELINE_TARGET_DIR/bin/<commit>, so
+#                          asking for the same commit again does not rebuild. The tables get
+#                          a "base" column and an "ours / base" ratio, and the output ends
+#                          with how many rows are more than 10% worse than base. base is
+#                          added to IMPLS when IMPLS does not name it.
+#   BASELINE_TARGET_DIR=${CARGO_TARGET_DIR}-baseline   the baseline's cargo target dir
+#   NO_BUILD=1             skip the cargo builds (a BASELINE must then be built already)
 #   CARGO_TARGET_DIR=/work/target-bench, JOBS=2   build settings (both crates)
 #   ZMTP_PERF_RUNTIME=multi|current, ZMTP_PERF_THREADS=N   runtime of our tools
 #   ZMTP_PERF_SENDER_GRACE_MS=N   senders (all) stay connected N ms after the last send
@@ -34,7 +44,8 @@
 #                          long for the receiver to close after the last send
 #
 # Ratios: "ours / best peer" takes the best of libzmq, omq and zmqrs (highest msg/s,
-# lowest latency); "ours / raw" compares with the raw-socket ceiling. CPU is user+sys CPU
+# lowest latency); "ours / raw" compares with the raw-socket ceiling; "ours / base" with
+# the BASELINE build. CPU is user+sys CPU
 # seconds of both processes of a run (bash `times` around each tool), per million
 # messages, median over the runs.
 #
@@ -61,11 +72,20 @@ SIZES=${SIZES-"1 64 1024 65536"}
 LAT_SIZES=${LAT_SIZES-"1 1024"}
 ALL_IMPLS="ours libzmq omq zmqrs raw"
 PEER_IMPLS="libzmq omq zmqrs" # candidates for "best peer"
+BASELINE=${BASELINE:-}
 IMPLS_SET=${IMPLS:+1}
 IMPLS=${IMPLS:-$ALL_IMPLS}
+if [[ -n $BASELINE ]]; then
+    ALL_IMPLS+=" base"
+    if [[ " $IMPLS " != *" base "* ]]; then IMPLS+=" base"; fi
+fi
 for impl in $IMPLS; do
     if [[ " $ALL_IMPLS " != *" $impl "* ]]; then
-        echo "unknown implementation $impl in IMPLS (known: $ALL_IMPLS)" >&2
+        if [[ $impl == base ]]; then
+            echo "IMPLS names base but BASELINE is not set" >&2
+        else
+            echo "unknown implementation $impl in IMPLS (known: $ALL_IMPLS)" >&2
+        fi
         exit 1
     fi
 done
@@ -80,11 +100,12 @@ if [[ $QUICK == 1 ]]; then LAT_COUNT=${LAT_COUNT:-2000}; else LAT_COUNT=${LAT_CO
 
 has_impl() { [[ " $IMPLS " == *" $1 "* ]]; }
 
-# impl_prefix IMPL: binary name prefix of an implementation's tools.
-impl_prefix() {
+# impl_bin IMPL TOOL: the path of an implementation's tool (TOOL: local_thr, ...).
+impl_bin() {
     case $1 in
-    ours) echo "" ;;
-    *) echo "${1}_" ;;
+    ours) echo "$BIN/$2" ;;
+    base) echo "$BASE_BIN/$2" ;;
+    *) echo "$BIN/${1}_$2" ;;
     esac
 }
 
@@ -95,12 +116,87 @@ drop_impl() {
     IMPLS=$out
 }
 
+# ---------------------------------------------------------------- cleanup
+
+TMP="" BASE_WT="" LPID="" RPID="" IPC_PATH=""
+cleanup() {
+    local p
+    for p in $LPID $RPID; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    [[ -n $IPC_PATH ]] && rm -f "$IPC_PATH"
+    [[ -n $TMP ]] && rm -rf "$TMP"
+    if [[ -n $BASE_WT ]]; then
+        git -C "$ROOT" worktree remove --force "$BASE_WT/src" >/dev/null 2>&1
+        rm -rf "$BASE_WT"
+        git -C "$ROOT" worktree prune
+    fi
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# ---------------------------------------------------------------- baseline
+
+BASE_COMMIT="" BASE_SHORT="" BASE_BIN=""
+BASE_TOOLS="local_thr remote_thr local_lat remote_lat"
+if has_impl base; then
+    if ! BASE_COMMIT=$(git -C "$ROOT" rev-parse --verify --quiet "$BASELINE^{commit}"); then
+        log "BASELINE=$BASELINE is not a git revision"
+        exit 1
+    fi
+    BASE_SHORT=$(git -C "$ROOT" rev-parse --short "$BASE_COMMIT")
+    BASELINE_TARGET_DIR=${BASELINE_TARGET_DIR:-${CARGO_TARGET_DIR}-baseline}
+    BASE_BIN=$BASELINE_TARGET_DIR/bin/$BASE_COMMIT
+fi
+
+# base_built: whether the four baseline tools are in BASE_BIN.
+base_built() {
+    local t
+    for t in $BASE_TOOLS; do [[ -x $BASE_BIN/$t ]] || return 1; done
+}
+
+# build_base: builds our tools at BASE_COMMIT in a temporary worktree and copies them to
+# BASE_BIN (the dependencies stay compiled in BASELINE_TARGET_DIR for the next revision).
+build_base() {
+    local t bins=()
+    BASE_WT=$(mktemp -d "${TMPDIR:-/tmp}/zmtp-baseline-$$-XXXXXX")
+    log "baseline $BASELINE = $BASE_SHORT: worktree $BASE_WT/src"
+    if ! git -C "$ROOT" worktree add --detach "$BASE_WT/src" "$BASE_COMMIT" >&2; then
+        log "git worktree add failed"
+        return 1
+    fi
+    for t in $BASE_TOOLS; do bins+=(--bin "$t"); done
+    log "building the baseline tools (release) into $BASELINE_TARGET_DIR ..."
+    if ! (cd "$BASE_WT/src" &&
+        CARGO_TARGET_DIR=$BASELINE_TARGET_DIR cargo build -j"$JOBS" --release -p benches "${bins[@]}") >&2; then
+        log "baseline build failed"
+        return 1
+    fi
+    mkdir -p "$BASE_BIN.tmp.$$"
+    for t in $BASE_TOOLS; do cp "$BASELINE_TARGET_DIR/release/$t" "$BASE_BIN.tmp.$$/$t" || return 1; done
+    rm -rf "$BASE_BIN"
+    mv "$BASE_BIN.tmp.$$" "$BASE_BIN"
+    git -C "$ROOT" worktree remove --force "$BASE_WT/src"
+    rm -rf "$BASE_WT"
+    BASE_WT=""
+    git -C "$ROOT" worktree prune
+}
+
 PEERS_MANIFEST=$HERE/peers/Cargo.toml
 if [[ ${NO_BUILD:-0} != 1 ]]; then
     if has_impl ours || has_impl libzmq; then
-        log "building our tools (release, --features libzmq) into $CARGO_TARGET_DIR ..."
-        if ! (cd "$ROOT" && cargo build -j"$JOBS" --release -p benches --features libzmq) >&2; then
+        features=()
+        has_impl libzmq && features=(--features libzmq)
+        log "building our tools (release${features[*]:+, ${features[*]}}) into $CARGO_TARGET_DIR ..."
+        if ! (cd "$ROOT" && cargo build -j"$JOBS" --release -p benches "${features[@]}") >&2; then
             log "build failed"
+            exit 1
+        fi
+    fi
+    if has_impl base; then
+        if base_built; then
+            log "baseline $BASELINE = $BASE_SHORT: already built in $BASE_BIN"
+        elif ! build_base; then
             exit 1
         fi
     fi
@@ -119,15 +215,16 @@ if [[ ${NO_BUILD:-0} != 1 ]]; then
     fi
 fi
 for impl in $IMPLS; do
-    p=$(impl_prefix "$impl")
     for t in local_thr remote_thr local_lat remote_lat; do
-        if [[ ! -x $BIN/$p$t ]]; then
-            if [[ -z $IMPLS_SET && $impl != ours && $impl != libzmq ]]; then
-                log "missing $BIN/$p$t: running without $impl"
+        b=$(impl_bin "$impl" "$t")
+        if [[ ! -x $b ]]; then
+            if [[ -z $IMPLS_SET && $impl != ours && $impl != libzmq && $impl != base ]]; then
+                log "missing $b: running without $impl"
                 drop_impl "$impl"
                 break
             fi
-            log "missing $BIN/$p$t"
+            [[ $impl == base ]] && log "missing $b: BASELINE=$BASELINE is not built (run once without NO_BUILD=1)"
+            log "missing $b"
             exit 1
         fi
     done
@@ -146,17 +243,6 @@ crate_version() {
 # ---------------------------------------------------------------- processes
 
 TMP=$(mktemp -d "/tmp/zmtp-compare-$$-XXXXXX")
-LPID="" RPID="" IPC_PATH=""
-cleanup() {
-    local p
-    for p in $LPID $RPID; do
-        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-    done
-    [[ -n $IPC_PATH ]] && rm -f "$IPC_PATH"
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
 
 PORT_SEQ=0
 # Sets PORT to the next free loopback port from BASE_PORT on (each run gets a new one).
@@ -200,9 +286,9 @@ cpu_seconds() {
 RESULT="" CPU=""
 run_pair() {
     local kind=$1 impl=$2 transport=$3 size=$4 count=$5
-    local prefix ep where
-    prefix=$(impl_prefix "$impl")
-    local lbin=$BIN/${prefix}local_$kind rbin=$BIN/${prefix}remote_$kind
+    local ep where lbin rbin
+    lbin=$(impl_bin "$impl" "local_$kind")
+    rbin=$(impl_bin "$impl" "remote_$kind")
     if [[ $transport == tcp ]]; then
         next_port
         where=$PORT
@@ -354,6 +440,7 @@ row() {
         fi
     fi
     if has_ratio_raw; then out+=" $(ratio "${MED[ours]}" "${MED[raw]}") |"; fi
+    if has_ratio_base; then out+=" $(ratio "${MED[ours]}" "${MED[base]}") |"; fi
     if [[ $kind == thr ]]; then
         for impl in $IMPLS; do out+=" ${CPUMED[$impl]} |"; done
     fi
@@ -367,6 +454,24 @@ has_ratio_best() {
     return 1
 }
 has_ratio_raw() { has_impl ours && has_impl raw; }
+has_ratio_base() { has_impl ours && has_impl base; }
+
+# base_check thr|lat TRANSPORT SIZE: counts the row in BASE_ROWS, and in BASE_WORSE
+# (listed in BASE_WORSE_LIST) when ours is more than 10% worse than base (throughput below
+# 0.9 x base, latency above 1.1 x base).
+BASE_ROWS=0 BASE_WORSE=0 BASE_WORSE_LIST=""
+base_check() {
+    local kind=$1 transport=$2 size=$3 r
+    has_ratio_base || return 0
+    BASE_ROWS=$((BASE_ROWS + 1))
+    r=$(ratio "${MED[ours]}" "${MED[base]}")
+    [[ $r == n/a ]] && return 0
+    if awk -v k="$kind" -v o="${MED[ours]}" -v b="${MED[base]}" \
+        'BEGIN { exit !((k == "thr") ? (o < 0.9 * b) : (o > 1.1 * b)) }'; then
+        BASE_WORSE=$((BASE_WORSE + 1))
+        BASE_WORSE_LIST+="${BASE_WORSE_LIST:+, }$kind $transport ${size}B ($r)"
+    fi
+}
 
 # header thr|lat: the table header and alignment rows.
 header() {
@@ -384,6 +489,10 @@ header() {
     fi
     if has_ratio_raw; then
         h+=" ours / raw |"
+        a+="---:|"
+    fi
+    if has_ratio_base; then
+        h+=" ours / base |"
         a+="---:|"
     fi
     if [[ $kind == thr ]]; then
@@ -421,6 +530,7 @@ for transport in $TRANSPORTS; do
         count=$(thr_count "$size")
         run_case thr "$transport" "$size" "$count" "%d"
         THR_ROWS+=("$(row thr "$transport" "$size")")
+        base_check thr "$transport" "$size"
     done
 done
 LAT_ROWS=()
@@ -428,8 +538,24 @@ for transport in $TRANSPORTS; do
     for size in $LAT_SIZES; do
         run_case lat "$transport" "$size" "$LAT_COUNT" "%.3f"
         LAT_ROWS+=("$(row lat "$transport" "$size")")
+        base_check lat "$transport" "$size"
     done
 done
+
+# ratio_names thr|lat: the ratio columns present, for the text above a table.
+ratio_names() {
+    local out=""
+    if has_ratio_best; then
+        if [[ $1 == thr ]]; then
+            out="ours / best peer (best of $PEER_IMPLS present, named)"
+        else
+            out="ours / best (lowest) peer"
+        fi
+    fi
+    has_ratio_raw && out+="${out:+, }ours / raw"
+    has_ratio_base && out+="${out:+, }ours / base"
+    echo "$out"
+}
 
 # What each column is.
 legend() {
@@ -441,6 +567,7 @@ legend() {
         omq) out+="${out:+; }omq = OMQ.rs, omq-tokio $(crate_version omq-tokio) (${ZMTP_PERF_OMQ_MODE:-blocking} sockets)" ;;
         zmqrs) out+="${out:+; }zmqrs = zmq.rs, zeromq $(crate_version zeromq) (current-thread tokio)" ;;
         raw) out+="${out:+; }raw = std TCP/Unix sockets, length-prefixed messages (ceiling)" ;;
+        base) out+="${out:+; }base = zmtp at $BASE_SHORT (BASELINE=$BASELINE, same runtime settings)" ;;
         esac
     done
     echo "$out."
@@ -453,9 +580,8 @@ if ((${#THR_ROWS[@]} > 0)); then
     echo "### Throughput, PUSH/PULL (msg/s, median of $RUNS runs; higher is better)"
     echo
     echo "Message counts: $counts. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
-    if has_ratio_best || has_ratio_raw; then
-        echo "Ratios: ours / best peer (best of $PEER_IMPLS present, named) and ours / raw,"
-        echo "higher is better."
+    if [[ -n $(ratio_names thr) ]]; then
+        echo "Ratios: $(ratio_names thr), higher is better."
     fi
     echo "CPU s/M: user+sys CPU seconds of sender and receiver per million messages (median)."
     echo
@@ -467,10 +593,15 @@ if ((${#LAT_ROWS[@]} > 0)); then
     echo "### Latency, REQ/REP (one-way us, median of $RUNS runs; LOWER is better)"
     echo
     echo "Roundtrips per run: $LAT_COUNT. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
-    if has_ratio_best || has_ratio_raw; then
-        echo "Ratios: ours / best (lowest) peer and ours / raw, lower is better."
+    if [[ -n $(ratio_names lat) ]]; then
+        echo "Ratios: $(ratio_names lat), lower is better."
     fi
     echo
     header lat
     printf '%s\n' "${LAT_ROWS[@]}"
+fi
+if has_ratio_base; then
+    echo
+    echo "Against base ($BASE_SHORT): $BASE_WORSE of $BASE_ROWS rows more than 10% worse" \
+        "(throughput below 0.9 x base, latency above 1.1 x base)${BASE_WORSE_LIST:+: $BASE_WORSE_LIST}."
 fi

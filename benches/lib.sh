@@ -17,9 +17,11 @@ thr_count() {
     echo "${!var:-$def}"
 }
 
+# next_port: sets PORT to the next free loopback port from BASE_PORT + PORT_SEQ on (gives
+# up, exiting the script, after 1000 ports in use).
 next_port() {
-    local port
-    while :; do
+    local port tries
+    for ((tries = 0; tries < 1000; tries++)); do
         port=$((BASE_PORT + PORT_SEQ))
         PORT_SEQ=$((PORT_SEQ + 1))
         if ((port > 65535)); then
@@ -32,6 +34,8 @@ next_port() {
             return
         fi
     done
+    log "no free tcp port found from $BASE_PORT on (1000 tried)"
+    exit 1
 }
 
 # median FORMAT VALUES...: median of the numeric values (n/a ignored), or n/a.

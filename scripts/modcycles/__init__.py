@@ -1,0 +1,1 @@
+"""The parts of scripts/check-module-cycles: lexer, modules (resolution and edges), graph."""
