@@ -6,12 +6,12 @@ use std::sync::{Arc, OnceLock};
 use tokio::runtime::{Handle, Runtime};
 use zmtp_transport::InprocRegistry;
 
-use crate::inproc::InprocConnect;
+use crate::shared::InprocConnect;
 
 /// A context: sockets in one context can reach each other over inproc.
 #[derive(Debug, Default)]
 pub struct Context {
-    pub(crate) inproc: InprocRegistry<InprocConnect>,
+    pub(crate) inproc: Arc<InprocRegistry<InprocConnect>>,
 }
 
 impl Context {

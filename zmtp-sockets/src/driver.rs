@@ -18,12 +18,15 @@ use zmtp_codec::{
     WriteBuf,
 };
 
+use zmtp_transport::Endpoint;
+
 use crate::bufpool::BodyBuf;
 use crate::error::ConnectionError;
+use crate::events::EventKind;
 use crate::message::{Frames, Message};
 use crate::peer::{Ctrl, PeerId, PeerMeta};
 use crate::routing::Incoming;
-use crate::state::{Peer, Shared};
+use crate::shared::Shared;
 
 /// Largest read buffer growth step (reached after a few reads that fill the buffer).
 const READ_CHUNK: usize = 256 * 1024;
@@ -73,6 +76,8 @@ pub(crate) struct StreamDriver<S> {
     linger_timer: Option<Pin<Box<Sleep>>>,
     shutdown: Pin<Box<WaitForCancellationFutureOwned>>,
     closing: bool,
+    /// The listener's endpoint (accepted) or the connect endpoint (dialed), for events.
+    endpoint: Endpoint,
     peer_address: String,
     unsent_flag: bool,
     /// The peer closed its side; buffered input is drained before the driver ends.
@@ -89,7 +94,13 @@ pub(crate) struct StreamDriver<S> {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
-    pub fn new(shared: Arc<Shared>, io: S, role: Role, peer_address: String) -> Self {
+    pub fn new(
+        shared: Arc<Shared>,
+        io: S,
+        role: Role,
+        endpoint: Endpoint,
+        peer_address: String,
+    ) -> Self {
         let (cfg, handshake_ivl, room) = {
             let st = shared.lock();
             let o = &st.options;
@@ -138,6 +149,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             linger_timer: None,
             shutdown,
             closing: false,
+            endpoint,
             peer_address,
             unsent_flag: false,
             eof: false,
@@ -148,11 +160,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
     }
 
     /// Runs the connection to its end and cleans up the pipe.
-    pub async fn run(mut self) -> ConnectionError {
+    pub async fn run(mut self) -> Arc<ConnectionError> {
         let _guard = self.shared.driver_started();
         let err = poll_fn(|cx| self.poll_run(cx)).await;
         self.cleanup();
-        match &err {
+        let err = Arc::new(err);
+        match &*err {
             ConnectionError::Protocol(e) => {
                 tracing::warn!(target: "zmtp_sockets", peer = %self.peer_address, error = %e, "dropping connection: protocol error")
             }
@@ -165,6 +178,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             other => {
                 tracing::debug!(target: "zmtp_sockets", peer = %self.peer_address, reason = %other, "connection ended")
             }
+        }
+        if !matches!(*err, ConnectionError::SocketClosed) {
+            let kind = if self.peer.is_some() {
+                EventKind::Disconnected(err.clone())
+            } else {
+                EventKind::HandshakeFailed(err.clone())
+            };
+            self.shared.events.report(&self.endpoint, kind);
         }
         err
     }
@@ -266,9 +287,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             return true;
         };
         let st = self.shared.lock();
-        st.peers
-            .get(id)
-            .is_none_or(|p| p.out.is_empty() && p.ctrl.is_empty())
+        st.peers.get(id).is_none_or(|p| p.is_drained())
     }
 
     /// Decodes buffered bytes into events while the incoming pipe has room.
@@ -365,47 +384,30 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
         } else {
             1
         };
-        let mut guard = self.shared.lock();
-        let st = &mut *guard;
-        let id = match self.role {
-            Role::Dialed(id) => {
-                if st.options.immediate {
-                    let rid = st.peers.get(id).and_then(|p| p.connect_routing_id.clone());
-                    st.routing.attach_dialed(id, rid.as_ref());
-                }
-                id
-            }
-            Role::Accepted => {
-                let id = st.peers.insert(Peer::new(&st.options));
-                st.routing.attach(id);
-                id
-            }
-        };
-        let Some(p) = st.peers.get_mut(id) else {
-            return Err(ConnectionError::SocketClosed);
-        };
-        p.connected = true;
-        p.minor = self.minor;
-        p.kill = None;
         let meta = PeerMeta {
             identity: info.identity.clone(),
             socket_type: info.socket_type,
-            zmtp30: self.minor == 0,
-            connect_routing_id: p.connect_routing_id.clone(),
+            ..Default::default()
         };
-        let ctrl = st.routing.connected(id, &meta, &mut st.peers);
-        let local = st.routing.has_local();
-        let Some(p) = st.peers.get_mut(id) else {
+        let mut guard = self.shared.lock();
+        let attached = match self.role {
+            Role::Dialed(id) => guard.attach_dialed(id, meta).map(|room| (id, room)),
+            Role::Accepted => guard.attach_accepted(meta, false),
+        };
+        let Some((id, room)) = attached else {
             return Err(ConnectionError::SocketClosed);
         };
-        p.ctrl = ctrl.into();
-        self.room = p.in_room();
-        self.peer = Some(id);
+        let local = guard.routing.has_local();
         drop(guard);
+        self.room = room;
+        self.peer = Some(id);
         self.shared.send_ready.notify_waiters();
         if local {
             self.shared.recv_ready.notify_one();
         }
+        self.shared
+            .events
+            .report(&self.endpoint, EventKind::HandshakeSucceeded);
         tracing::debug!(target: "zmtp_sockets", peer = %self.peer_address, socket_type = ?info.socket_type, "handshake complete");
         Ok(())
     }
@@ -427,72 +429,45 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
             progress = true;
         }
         let local = progress && st.routing.has_local();
+        let Some(delivery) = st.deliver(id, &mut self.batch) else {
+            return Err(ConnectionError::SocketClosed);
+        };
         let Some(p) = st.peers.get_mut(id) else {
             return Err(ConnectionError::SocketClosed);
         };
-        if let Some(reason) = p.kill.take() {
+        if let Some(reason) = p.take_kill() {
             return Err(ConnectionError::Pattern(reason));
         }
-        let inbox_was_empty = st.inbox.is_empty();
-        let mut delivered = 0;
-        let mut room = p.in_room();
-        if p.conflate && !self.batch.is_empty() {
-            // Only the newest message survives.
-            let keep = self.batch.len() - 1;
-            self.batch.drain(..keep);
-            let before = st.inbox.len();
-            st.inbox.retain(|(from, _)| *from != id);
-            p.in_count = p.in_count.saturating_sub(before - st.inbox.len());
-            room = p.in_room();
-        }
-        while room > 0 {
-            let Some(m) = self.batch.pop_front() else {
-                break;
-            };
-            st.inbox.push_back((id, m));
-            delivered += 1;
-            room -= 1;
-        }
-        p.in_count += delivered;
         // Room freed by the application lets decoding resume.
-        if room > self.room {
+        if delivery.room > self.room || delivery.delivered > 0 {
             progress = true;
         }
-        self.room = room;
-        let was_full = p.out_full();
-        self.ctrl.extend(p.ctrl.drain(..));
-        let mut taken = 0;
-        if self.wbuf.len() < WRITE_HIGH {
-            while taken < DRAIN_MAX {
-                let Some(m) = p.out.pop_front() else { break };
-                self.drained.push_back(m);
-                taken += 1;
-            }
+        self.room = delivery.room;
+        let max = if self.wbuf.len() < WRITE_HIGH {
+            DRAIN_MAX
+        } else {
+            0
+        };
+        let taken = p.take(max, &mut self.drained, &mut self.ctrl);
+        if let Some(reason) = p.finish_reason() {
+            self.finish = Some(reason);
         }
-        if p.close_when_flushed.is_some() && p.out.is_empty() {
-            self.finish = p.close_when_flushed;
-        }
-        match &p.waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => p.waker = Some(cx.waker().clone()),
-        }
+        p.register(cx.waker());
         drop(guard);
-        if delivered > 0 {
-            progress = true;
-        }
-        if (delivered > 0 && inbox_was_empty) || local {
+        if (delivery.delivered > 0 && delivery.inbox_was_empty) || local {
             self.shared.recv_ready.notify_one();
         }
-        if taken > 0 && was_full {
+        if taken.messages > 0 && taken.was_full {
             self.shared.send_ready.notify_waiters();
         }
+        let taken = taken.messages;
         progress |= taken > 0 || !self.ctrl.is_empty();
         self.encode()?;
         let unsent = !self.wbuf.is_empty();
         if unsent != self.unsent_flag {
             self.unsent_flag = unsent;
             if let Some(p) = self.shared.lock().peers.get_mut(id) {
-                p.unsent = unsent;
+                p.set_unsent(unsent);
             }
         }
         Ok(progress)
@@ -618,36 +593,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> StreamDriver<S> {
 
     fn cleanup(&mut self) {
         let Some(id) = self.peer else { return };
-        let mut guard = self.shared.lock();
-        let st = &mut *guard;
-        // Whole messages already read are still delivered; a partial one is dropped.
         let n = self.batch.len();
-        for m in self.batch.drain(..) {
-            st.inbox.push_back((id, m));
-        }
-        match self.role {
-            Role::Accepted => {
-                st.detach_peer(id, n);
-            }
-            Role::Dialed(_) => {
-                if let Some(p) = st.peers.get_mut(id) {
-                    p.in_count += n;
-                }
-                let pending = st.peers.get(id).map_or(0, |p| p.in_count);
-                if st.options.immediate {
-                    st.routing.detach(id, pending);
-                } else {
-                    st.routing.disconnected(id, pending);
-                }
-                if let Some(p) = st.peers.get_mut(id) {
-                    p.connected = false;
-                    p.ctrl.clear();
-                    p.waker = None;
-                    p.unsent = false;
-                }
-            }
-        }
-        let local = st.routing.has_local();
+        let mut guard = self.shared.lock();
+        guard.connection_ended(id, matches!(self.role, Role::Dialed(_)), &mut self.batch);
+        let local = guard.routing.has_local();
         drop(guard);
         if n > 0 || local {
             self.shared.recv_ready.notify_one();

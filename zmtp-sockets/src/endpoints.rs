@@ -8,22 +8,37 @@ use zmtp_transport::{Backoff, Endpoint, Listener};
 
 use crate::driver::{Role, StreamDriver};
 use crate::error::SocketError;
-use crate::inproc::{InprocConnect, join};
+use crate::events::EventKind;
+use crate::inproc::join;
 use crate::peer::PeerId;
+use crate::pipe::Pipe;
+use crate::shared::{InprocConnect, Shared};
 use crate::socket::Socket;
-use crate::state::{Peer, Shared};
 
 impl Socket {
     /// Binds and starts accepting; returns the resolved endpoint (wildcard port filled in).
     pub fn bind(&self, ep: &Endpoint) -> Result<Endpoint, SocketError> {
         self.check_open()?;
+        let resolved = self
+            .bind_inner(ep)
+            .inspect_err(|e| self.emit(ep, EventKind::BindFailed(io_kind(e))))?;
+        Ok(resolved)
+    }
+
+    /// Reports an event about `ep` to the socket's event sink.
+    pub(crate) fn emit(&self, ep: &Endpoint, kind: EventKind) {
+        emit(&self.shared, ep, kind);
+    }
+
+    fn bind_inner(&self, ep: &Endpoint) -> Result<Endpoint, SocketError> {
         let token = self.shared.shutdown.child_token();
         let resolved = match ep {
             Endpoint::Inproc(name) => {
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<InprocConnect>();
-                let binding = self.shared.context.inproc.bind(name, tx)?;
+                let binding = self.shared.inproc.bind(name, tx)?;
                 let shared = self.shared.clone();
                 let t = token.clone();
+                let endpoint = ep.clone();
                 self.shared.runtime.spawn(async move {
                     let _binding = binding;
                     loop {
@@ -34,6 +49,10 @@ impl Socket {
                                 None => break,
                             },
                         }
+                    }
+                    // Unbind reports its own CLOSED; this one is for the socket's close.
+                    if shared.closed.load(std::sync::atomic::Ordering::Acquire) {
+                        emit(&shared, &endpoint, EventKind::Closed);
                     }
                 });
                 ep.clone()
@@ -46,11 +65,14 @@ impl Socket {
                 let resolved = listener.local_endpoint().clone();
                 let shared = self.shared.clone();
                 let t = token.clone();
-                self.shared.runtime.spawn(accept_loop(shared, listener, t));
+                self.shared
+                    .runtime
+                    .spawn(accept_loop(shared, listener, resolved.clone(), t));
                 resolved
             }
         };
         tracing::debug!(target: "zmtp_sockets", endpoint = %resolved, "bound");
+        self.emit(&resolved, EventKind::Listening);
         let mut st = self.shared.lock();
         st.bound.push((resolved.clone(), token));
         st.last_endpoint = Some(resolved.clone());
@@ -65,12 +87,12 @@ impl Socket {
         let id = {
             let mut guard = self.shared.lock();
             let st = &mut *guard;
-            let mut peer = Peer::new(&st.options);
+            let mut pipe = Pipe::new(&st.options);
             // CONNECT_ROUTING_ID names only the next connection.
-            peer.connect_routing_id = st.options.connect_routing_id.take();
-            peer.inproc = matches!(ep, Endpoint::Inproc(_));
-            let rid = peer.connect_routing_id.clone();
-            let id = st.peers.insert(peer);
+            let rid = st.options.connect_routing_id.take();
+            pipe.set_connect_routing_id(rid.clone());
+            pipe.set_inproc(matches!(ep, Endpoint::Inproc(_)));
+            let id = st.peers.insert(pipe);
             if !st.options.immediate {
                 st.routing.attach_dialed(id, rid.as_ref());
             }
@@ -80,7 +102,7 @@ impl Socket {
         let token = self.shared.shutdown.child_token();
         match ep {
             Endpoint::Inproc(name) => {
-                self.shared.context.inproc.connect(
+                self.shared.inproc.connect(
                     name,
                     InprocConnect {
                         shared: self.shared.clone(),
@@ -110,8 +132,10 @@ impl Socket {
     pub fn unbind(&self, ep: &Endpoint) -> Result<(), SocketError> {
         let mut st = self.shared.lock();
         let pos = find_endpoint(st.bound.iter().map(|(e, _)| e), ep)?;
-        let (_, token) = st.bound.remove(pos);
+        let (bound, token) = st.bound.remove(pos);
+        drop(st);
         token.cancel();
+        self.emit(&bound, EventKind::Closed);
         Ok(())
     }
 
@@ -125,8 +149,8 @@ impl Socket {
         // Like zmq_disconnect: what this pipe received but the application has not read
         // is discarded.
         st.routing.detach(id, 0);
-        if let Some(mut p) = st.peers.remove(id) {
-            p.wake();
+        if let Some(mut pipe) = st.peers.remove(id) {
+            pipe.wake();
         }
         Ok(())
     }
@@ -151,6 +175,31 @@ impl Socket {
     }
 }
 
+/// Reports an event about `ep` to the socket's event sink.
+fn emit(shared: &Shared, ep: &Endpoint, kind: EventKind) {
+    shared.events.report(ep, kind);
+}
+
+/// The OS error kind a failed bind reports.
+fn io_kind(e: &SocketError) -> std::io::ErrorKind {
+    match e {
+        SocketError::Transport(t) => transport_kind(t),
+        _ => std::io::ErrorKind::InvalidInput,
+    }
+}
+
+/// The OS error kind of a transport failure (`InvalidInput` for a refused endpoint).
+fn transport_kind(e: &zmtp_transport::TransportError) -> std::io::ErrorKind {
+    use std::io::ErrorKind as K;
+    use zmtp_transport::TransportError as T;
+    match e {
+        T::AddrInUse(_) => K::AddrInUse,
+        T::Io(io) => io.kind(),
+        T::Resolve(_) => K::AddrNotAvailable,
+        _ => K::InvalidInput,
+    }
+}
+
 /// Position of `ep` in a list of endpoints.
 fn find_endpoint<'a>(
     mut list: impl Iterator<Item = &'a Endpoint>,
@@ -163,6 +212,7 @@ fn find_endpoint<'a>(
 async fn accept_loop(
     shared: Arc<Shared>,
     mut listener: Listener,
+    endpoint: Endpoint,
     token: tokio_util::sync::CancellationToken,
 ) {
     loop {
@@ -172,18 +222,29 @@ async fn accept_loop(
         };
         match accepted {
             Ok((stream, addr)) => {
+                emit(&shared, &endpoint, EventKind::Accepted);
                 let s = shared.clone();
+                let ep = endpoint.clone();
                 shared.runtime.spawn(async move {
-                    StreamDriver::new(s, stream, Role::Accepted, addr)
+                    StreamDriver::new(s, stream, Role::Accepted, ep, addr)
                         .run()
                         .await;
                 });
             }
             Err(e) => {
                 tracing::error!(target: "zmtp_sockets", error = %e, "listener failed");
+                emit(
+                    &shared,
+                    &endpoint,
+                    EventKind::AcceptFailed(transport_kind(&e)),
+                );
                 break;
             }
         }
+    }
+    // Unbind reports its own CLOSED; this one is for the socket's close.
+    if shared.closed.load(std::sync::atomic::Ordering::Acquire) {
+        emit(&shared, &endpoint, EventKind::Closed);
     }
 }
 
@@ -208,7 +269,7 @@ async fn dial_loop(
             give_up = Some(linger.map(|d| tokio::time::Instant::now() + d));
         }
         if let Some(deadline) = give_up {
-            let empty = shared.lock().peers.get(id).is_none_or(|p| p.out.is_empty());
+            let empty = shared.lock().peers.get(id).is_none_or(|p| p.out_len() == 0);
             if empty || deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
                 return;
             }
@@ -221,12 +282,14 @@ async fn dial_loop(
         match attempt {
             Ok(stream) => {
                 backoff.reset();
+                emit(&shared, &ep, EventKind::Connected);
                 let addr = ep.to_string();
-                let err = StreamDriver::new(shared.clone(), stream, Role::Dialed(id), addr)
-                    .run()
-                    .await;
+                let err =
+                    StreamDriver::new(shared.clone(), stream, Role::Dialed(id), ep.clone(), addr)
+                        .run()
+                        .await;
                 if err.is_fatal() {
-                    if !matches!(err, crate::error::ConnectionError::SocketClosed) {
+                    if !matches!(*err, crate::error::ConnectionError::SocketClosed) {
                         tracing::warn!(target: "zmtp_sockets", endpoint = %ep, "not reconnecting after protocol error");
                         shared.lock().detach_peer(id, 0);
                     }
@@ -240,10 +303,12 @@ async fn dial_loop(
         if ivl.is_none() {
             return;
         }
+        let delay = backoff.next_delay();
+        emit(&shared, &ep, EventKind::ConnectRetried(delay));
         tokio::select! {
             _ = token.cancelled(), if give_up.is_none() => {}
             _ = sleep_until_opt(give_up.flatten()) => return,
-            _ = tokio::time::sleep(backoff.next_delay()) => {}
+            _ = tokio::time::sleep(delay) => {}
         }
     }
 }

@@ -13,15 +13,7 @@ use tokio_util::sync::WaitForCancellationFutureOwned;
 use crate::message::Message;
 use crate::peer::{Ctrl, PeerId, PeerMeta};
 use crate::routing::{Incoming, classify};
-use crate::state::{Peer, Shared};
-
-/// A connection request from a connecting socket: its shared state and the pipe it
-/// created at connect time (messages may already be queued in it).
-#[derive(Debug)]
-pub struct InprocConnect {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) peer: PeerId,
-}
+use crate::shared::{InprocConnect, Shared};
 
 const BATCH: usize = 512;
 const BUDGET: usize = 64;
@@ -47,66 +39,25 @@ pub(crate) fn join(binder: Arc<Shared>, req: InprocConnect) {
     let connector = req.shared;
     let a_id = req.peer;
     // What each side learns about the other, as a ZMTP handshake would tell it.
-    let (a_identity, a_rid) = {
-        let st = connector.lock();
-        let rid = st
-            .peers
-            .get(a_id)
-            .and_then(|p| p.connect_routing_id.clone());
-        (st.options.routing_id.clone(), rid)
+    let a_meta = PeerMeta {
+        identity: connector.lock().options.routing_id.clone(),
+        socket_type: Some(connector.kind),
+        ..Default::default()
     };
-    let b_identity = binder.lock().options.routing_id.clone();
-    let b_id = {
-        let mut guard = binder.lock();
-        let st = &mut *guard;
-        let mut p = Peer::new(&st.options);
-        p.connected = true;
-        p.inproc = true;
-        let id = st.peers.insert(p);
-        st.routing.attach(id);
-        let meta = PeerMeta {
-            identity: a_identity,
-            socket_type: Some(connector.kind),
-            zmtp30: false,
-            connect_routing_id: None,
-        };
-        let ctrl = st.routing.connected(id, &meta, &mut st.peers);
-        if let Some(p) = st.peers.get_mut(id) {
-            p.ctrl = ctrl.into();
-        }
-        id
+    let b_meta = PeerMeta {
+        identity: binder.lock().options.routing_id.clone(),
+        socket_type: Some(binder.kind),
+        ..Default::default()
     };
-    let a_room = {
-        let mut guard = connector.lock();
-        let st = &mut *guard;
-        if st.options.immediate {
-            st.routing.attach_dialed(a_id, a_rid.as_ref());
-        }
-        let meta = PeerMeta {
-            identity: b_identity,
-            socket_type: Some(binder.kind),
-            zmtp30: false,
-            connect_routing_id: a_rid,
-        };
-        if let Some(p) = st.peers.get_mut(a_id) {
-            p.connected = true;
-            p.inproc = true;
-        }
-        let ctrl = st.routing.connected(a_id, &meta, &mut st.peers);
-        match st.peers.get_mut(a_id) {
-            Some(p) => {
-                p.ctrl = ctrl.into();
-                p.in_room()
-            }
-            None => 0,
-        }
+    let Some((b_id, b_room)) = binder.lock().attach_accepted(a_meta, true) else {
+        return;
     };
+    let a_room = connector.lock().attach_dialed(a_id, b_meta).unwrap_or(0);
     for side in [&binder, &connector] {
         if side.lock().routing.has_local() {
             side.recv_ready.notify_one();
         }
     }
-    let b_room = binder.lock().peers.get(b_id).map_or(0, |p| p.in_room());
     binder.send_ready.notify_waiters();
     connector.send_ready.notify_waiters();
     let runtime = binder.runtime.clone();
@@ -208,24 +159,18 @@ fn transfer(
     {
         let mut guard = src.shared.lock();
         let p = guard.peers.get_mut(src.id)?;
-        if p.kill.is_some() {
+        if p.is_killed() {
             // Routing refused this peer (duplicate id, second PAIR peer, STREAM close).
             return None;
         }
-        let was_full = p.out_full();
-        ctrl.extend(p.ctrl.drain(..));
-        let n = dst.room.min(BATCH).min(p.out.len());
-        buf.extend(p.out.drain(..n));
-        if p.close_when_flushed.is_some() && p.out.is_empty() {
+        let taken = p.take(dst.room.min(BATCH), buf, &mut ctrl);
+        if p.finish_reason().is_some() {
             src.finished = true;
         }
-        src.pending_out = !p.out.is_empty();
-        match &p.waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => p.waker = Some(cx.waker().clone()),
-        }
+        src.pending_out = p.out_len() > 0;
+        p.register(cx.waker());
         drop(guard);
-        if was_full && n > 0 {
+        if taken.was_full && taken.messages > 0 {
             src.shared.send_ready.notify_waiters();
         }
     }
@@ -238,41 +183,24 @@ fn transfer(
             Ctrl::Cancel(t) => st.routing.on_cancel(dst.id, &t),
         }
     }
-    if st.peers.get(dst.id).is_some_and(|p| p.conflate) && !buf.is_empty() {
-        // CONFLATE: only the newest message from this pipe survives.
-        let keep = buf.len() - 1;
-        buf.drain(..keep);
-        let before = st.inbox.len();
-        st.inbox.retain(|(from, _)| *from != dst.id);
-        let removed = before - st.inbox.len();
-        if let Some(p) = st.peers.get_mut(dst.id) {
-            p.in_count = p.in_count.saturating_sub(removed);
-        }
-    }
-    let inbox_was_empty = st.inbox.is_empty();
-    let mut delivered = 0;
+    // Inproc messages are classified on arrival (tcp/ipc drivers do it while decoding).
+    let mut kept = VecDeque::with_capacity(buf.len());
     for m in buf.drain(..) {
         match classify(dst.shared.kind, m) {
-            Incoming::Keep(m) => {
-                st.inbox.push_back((dst.id, m));
-                delivered += 1;
-            }
+            Incoming::Keep(m) => kept.push_back(m),
             Incoming::Subscription(true, t) => st.routing.on_subscribe(dst.id, &t),
             Incoming::Subscription(false, t) => st.routing.on_cancel(dst.id, &t),
             Incoming::Discard => {}
         }
     }
+    let delivery = st.deliver(dst.id, &mut kept)?;
     let local = st.routing.has_local();
     let p = st.peers.get_mut(dst.id)?;
-    p.in_count += delivered;
     let old_room = dst.room;
-    dst.room = p.in_room();
-    match &p.waker {
-        Some(w) if w.will_wake(cx.waker()) => {}
-        _ => p.waker = Some(cx.waker().clone()),
-    }
+    dst.room = delivery.room;
+    p.register(cx.waker());
     drop(guard);
-    if (delivered > 0 && inbox_was_empty) || local {
+    if (delivery.delivered > 0 && delivery.inbox_was_empty) || local {
         dst.shared.recv_ready.notify_one();
     }
     // Room freed by the receiver means the next pass can move more.

@@ -45,8 +45,6 @@ pub struct PeerMeta {
     pub identity: Bytes,
     /// The peer's socket type (`None` for raw STREAM connections).
     pub socket_type: Option<SocketType>,
-    /// True when the peer speaks ZMTP 3.0 (subscriptions travel as data frames).
-    pub zmtp30: bool,
     /// The routing id chosen locally for this connection with `ZMQ_CONNECT_ROUTING_ID`
     /// (ROUTER and STREAM only); takes precedence over `identity`.
     pub connect_routing_id: Option<Bytes>,

@@ -13,7 +13,7 @@ use crate::message::Message;
 use crate::options::Options;
 use crate::peer::PeerId;
 use crate::routing::{RecvAction, Routing, RoutingError, RoutingOption, SendError};
-use crate::state::Shared;
+use crate::shared::Shared;
 
 /// An engine socket. Cloning gives another handle to the same socket; the socket stays
 /// open until [`Socket::close`] is called.
@@ -34,7 +34,7 @@ impl Socket {
         let routing = Routing::new(kind).ok_or(SocketError::NotSupported(kind))?;
         let runtime = runtime_handle().map_err(|e| SocketError::Transport(e.into()))?;
         Ok(Socket {
-            shared: Arc::new(Shared::new(kind, routing, runtime, context)),
+            shared: Arc::new(Shared::new(kind, routing, runtime, context.inproc.clone())),
         })
     }
 
@@ -64,6 +64,20 @@ impl Socket {
         } else {
             Ok(())
         }
+    }
+
+    /// Connection lifecycle events from now on (listening, accepted, connected, handshake
+    /// succeeded or failed, disconnected, retried, closed), with room for `capacity`
+    /// unread events: when the receiver falls that far behind, further events are
+    /// dropped (counted by [`Socket::events_dropped`]) rather than queued without bound.
+    /// Costs nothing while no receiver exists.
+    pub fn events(&self, capacity: usize) -> tokio::sync::mpsc::Receiver<crate::SocketEvent> {
+        self.shared.events.subscribe(capacity)
+    }
+
+    /// Events that receivers from [`Socket::events`] missed because they were full.
+    pub fn events_dropped(&self) -> u64 {
+        self.shared.events.dropped()
     }
 
     /// A token cancelled when the socket closes (for `closed()` futures).
@@ -355,7 +369,7 @@ impl Socket {
         let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
         let mut delay = Duration::from_millis(1);
         loop {
-            if self.shared.lock().peers.all_empty() {
+            if self.shared.lock().peers.all_flushed() {
                 return true;
             }
             if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
@@ -370,8 +384,7 @@ impl Socket {
 /// A protocol violation found on receive drops the sender's connection, except over
 /// inproc, where libzmq only skips the message.
 fn kill_unless_inproc(st: &mut crate::state::State, from: PeerId, reason: &'static str) {
-    if let Some(p) = st.peers.get_mut(from).filter(|p| !p.inproc) {
-        p.kill = Some(reason);
-        p.wake();
+    if let Some(p) = st.peers.get_mut(from).filter(|p| !p.is_inproc()) {
+        p.kill(reason);
     }
 }
