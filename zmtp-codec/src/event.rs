@@ -54,5 +54,6 @@ pub enum Event {
     /// the answer back with
     /// [`Protocol::handle_auth_reply`](crate::Protocol::handle_auth_reply).
     /// Emitted once per request; no handshake input is decoded meanwhile.
-    AuthRequest(AuthRequest),
+    /// Boxed so that this rare event does not grow every [`Event`].
+    AuthRequest(Box<AuthRequest>),
 }

@@ -75,7 +75,7 @@ impl Session {
             MechanismStatus::AwaitingAuth(mut request) => {
                 request.identity = self.identity.clone();
                 self.phase = Phase::AwaitingAuth;
-                Ok(Some(Event::AuthRequest(request)))
+                Ok(Some(Event::AuthRequest(Box::new(request))))
             }
         }
     }
