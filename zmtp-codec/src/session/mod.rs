@@ -3,7 +3,7 @@
 //!
 //! The data path (decoding a data frame, encoding one) lives here and is
 //! inlined; the handshake, authentication wait, timers and failure handling
-//! are out of line in [`handshake`].
+//! are out of line in the private `handshake` module.
 
 mod config;
 mod handshake;
