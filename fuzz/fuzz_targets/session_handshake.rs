@@ -1,13 +1,16 @@
 //! Arbitrary peer bytes into a Session: raw, after a valid greeting, or
-//! after a valid greeting and READY. Must never panic.
+//! after a valid greeting and READY, with timers fired along the way. Must
+//! never panic.
 #![no_main]
+
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use libfuzzer_sys::fuzz_target;
 use zmtp_codec::frame::WriteBuf;
 use zmtp_codec::{
-    Command, Event, Greeting, MechanismName, Metadata, NullMechanism, Session, SessionConfig,
-    SocketType,
+    Command, Event, Greeting, MechanismName, Metadata, NullMechanism, Protocol, Session,
+    SessionConfig, SocketType,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -20,10 +23,11 @@ fuzz_target!(|data: &[u8]| {
     if cfg & 0x80 != 0 {
         config.max_msg_size = Some(64);
     }
-    let mut s = Session::new(config, Box::new(NullMechanism::new()));
+    config.handshake_ivl = Some(Duration::from_secs(1));
+    let start = Instant::now();
+    let mut s = Session::new(config, Box::new(NullMechanism::new()), start);
     let mut wb = WriteBuf::with_zero_copy_threshold(32);
 
-    let mut input = BytesMut::new();
     let mut prefix = BytesMut::new();
     match (cfg >> 4) & 3 {
         0 => {}
@@ -40,24 +44,35 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let step = if cfg & 0x40 != 0 { 1 } else { 4096 };
+    // Simulated clock: each piece advances it by 1 ms, so the handshake
+    // deadline fires within long byte-by-byte inputs.
+    let mut now = start;
     let mut feed = |bytes: &[u8], s: &mut Session, wb: &mut WriteBuf| -> bool {
         for piece in bytes.chunks(step) {
-            input.extend_from_slice(piece);
-            let _ = s.needed(&input);
+            s.handle_input(piece);
+            let _ = s.needed();
+            now += Duration::from_millis(1);
+            if s.poll_timeout().is_some_and(|t| t <= now) && s.handle_timeout(now).is_err() {
+                return false;
+            }
             loop {
-                match s.poll_event(&mut input) {
+                match s.poll_event() {
                     Ok(Some(Event::Frame { more, body })) => {
                         s.encode_frame(more, &body, wb).expect("ready");
                     }
                     Ok(Some(Event::Subscribe(t))) => {
-                        s.encode_command(&Command::Cancel(t), wb).expect("ready");
+                        s.encode_subscription(false, &t, wb).expect("ready");
                     }
                     Ok(Some(_)) => {}
                     Ok(None) => break,
-                    Err(_) => return false,
+                    Err(_) => {
+                        s.poll_transmit(wb);
+                        assert!(s.poll_event().is_err(), "failed state not kept");
+                        return false;
+                    }
                 }
             }
-            s.take_output(wb);
+            s.poll_transmit(wb);
             let n = wb.len();
             wb.advance(n);
         }

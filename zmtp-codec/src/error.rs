@@ -36,7 +36,10 @@ pub mod codes {
 }
 
 /// Everything that can go wrong on the wire. Every variant is fatal for the
-/// connection it came from.
+/// connection it came from; [`stops_reconnect`](Self::stops_reconnect) tells
+/// whether a connecting socket should also give up on the endpoint, and
+/// [`peer_reason`](Self::peer_reason) what the peer is told in an ERROR
+/// command before the connection closes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProtocolError {
@@ -107,6 +110,11 @@ pub enum ProtocolError {
     /// (a local usage error, not a peer fault).
     #[error("the handshake has not completed yet")]
     NotReady,
+    /// The handshake did not complete within the configured interval
+    /// (ZMQ_HANDSHAKE_IVL). A timeout, not a protocol violation: a connecting
+    /// socket reconnects.
+    #[error("the handshake timed out")]
+    HandshakeTimeout,
 }
 
 impl ProtocolError {
@@ -128,7 +136,33 @@ impl ProtocolError {
             | ProtocolError::FrameTooLarge { .. }
             | ProtocolError::PeerError(_)
             | ProtocolError::Mechanism(_)
-            | ProtocolError::NotReady => codes::ZMTP_UNSPECIFIED,
+            | ProtocolError::NotReady
+            | ProtocolError::HandshakeTimeout => codes::ZMTP_UNSPECIFIED,
         }
+    }
+
+    /// The reason sent to the peer in an ERROR command when this error ends
+    /// the connection (`None`: close without telling). The session queues
+    /// that command itself when it fails; this is the one place that decides
+    /// what the peer is told.
+    pub fn peer_reason(&self) -> Option<&[u8]> {
+        match self {
+            // libzmq sends exactly this reason; its peer then treats the
+            // refusal as a protocol error and stops reconnecting.
+            ProtocolError::IncompatibleSocketType { .. } => Some(b"incompatible socket type"),
+            _ => None,
+        }
+    }
+
+    /// Whether a connecting socket should stop reconnecting to the endpoint
+    /// after this error (libzmq's `protocol_error`). `false` for
+    /// [`HandshakeTimeout`](Self::HandshakeTimeout) (libzmq's
+    /// `timeout_error`: the connect side retries) and for the local usage
+    /// error [`NotReady`](Self::NotReady).
+    pub fn stops_reconnect(&self) -> bool {
+        !matches!(
+            self,
+            ProtocolError::HandshakeTimeout | ProtocolError::NotReady
+        )
     }
 }

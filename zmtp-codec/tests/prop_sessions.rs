@@ -3,14 +3,15 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
+use std::time::Instant;
+
+use bytes::Bytes;
 use proptest::prelude::*;
 use zmtp_codec::frame::WriteBuf;
-use zmtp_codec::{Command, Event, NullMechanism, Session, SessionConfig, SocketType};
+use zmtp_codec::{Command, Event, NullMechanism, Protocol, Session, SessionConfig, SocketType};
 
 struct Peer {
     s: Session,
-    input: BytesMut,
     wb: WriteBuf,
     events: Vec<Event>,
 }
@@ -21,8 +22,7 @@ impl Peer {
         cfg.identity = Bytes::copy_from_slice(identity);
         cfg.copy_threshold = copy_threshold;
         Peer {
-            s: Session::new(cfg, Box::new(NullMechanism::new())),
-            input: BytesMut::new(),
+            s: Session::new(cfg, Box::new(NullMechanism::new()), Instant::now()),
             wb: WriteBuf::with_zero_copy_threshold(zero_copy),
             events: Vec::new(),
         }
@@ -31,12 +31,12 @@ impl Peer {
 
 /// Moves one piece of `from`'s output to `to`; false when nothing is pending.
 fn transfer(from: &mut Peer, to: &mut Peer, n: usize) -> bool {
-    from.s.take_output(&mut from.wb);
+    from.s.poll_transmit(&mut from.wb);
     if from.wb.is_empty() {
         return false;
     }
-    common::partial_write_buf(&mut from.wb, &mut to.input, n);
-    while let Some(e) = to.s.poll_event(&mut to.input).expect("no protocol error") {
+    common::partial_write_buf(&mut from.wb, to.s.recv_buf(), n);
+    while let Some(e) = to.s.poll_event().expect("no protocol error") {
         to.events.push(e);
     }
     true
@@ -58,7 +58,7 @@ fn pump(a: &mut Peer, b: &mut Peer, cuts: &[usize], k: &mut usize) {
 enum Out {
     Msg(Vec<Vec<u8>>),
     Ping(u16, Vec<u8>),
-    Sub(Vec<u8>),
+    Sub(bool, Vec<u8>),
 }
 
 fn outgoing() -> impl Strategy<Value = Out> {
@@ -66,7 +66,8 @@ fn outgoing() -> impl Strategy<Value = Out> {
         4 => prop::collection::vec(common::body(), 1..4).prop_map(Out::Msg),
         1 => (any::<u16>(), prop::collection::vec(any::<u8>(), 0..24))
             .prop_map(|(t, c)| Out::Ping(t, c)),
-        1 => prop::collection::vec(any::<u8>(), 0..300).prop_map(Out::Sub),
+        1 => (any::<bool>(), prop::collection::vec(any::<u8>(), 0..300))
+            .prop_map(|(on, t)| Out::Sub(on, t)),
     ]
 }
 
@@ -102,17 +103,21 @@ fn send(p: &mut Peer, outs: &[Out]) -> (Vec<Event>, usize) {
                     ttl_deciseconds: *ttl,
                     context: Bytes::copy_from_slice(ctx),
                 };
-                p.s.encode_command(&cmd, &mut p.wb).unwrap();
+                // NULL does not wrap traffic: the command goes out as it is.
+                cmd.encode(p.wb.buf_mut());
                 expected.push(Event::Ping {
                     ttl_deciseconds: *ttl,
                 });
                 pongs += 1;
             }
-            Out::Sub(topic) => {
+            Out::Sub(on, topic) => {
                 let t = Bytes::copy_from_slice(topic);
-                p.s.encode_command(&Command::Subscribe(t.clone()), &mut p.wb)
-                    .unwrap();
-                expected.push(Event::Subscribe(t));
+                p.s.encode_subscription(*on, &t, &mut p.wb).unwrap();
+                expected.push(if *on {
+                    Event::Subscribe(t)
+                } else {
+                    Event::Cancel(t)
+                });
             }
         }
     }
@@ -147,7 +152,7 @@ proptest! {
             let want: &[u8] = if other_t.sends_identity() { other_id } else { b"" };
             prop_assert_eq!(&info.identity[..], want);
             prop_assert_eq!((info.major, info.minor), (3, 1));
-            prop_assert_eq!(p.s.peer_minor(), 1);
+            prop_assert_eq!(p.s.peer_info(), Some(info));
         }
         let (to_b, pongs_a) = send(&mut a, &a_out);
         let (to_a, pongs_b) = send(&mut b, &b_out);
@@ -162,6 +167,6 @@ proptest! {
         prop_assert_eq!(got_a, to_a);
         prop_assert_eq!(pa, pongs_a);
         prop_assert_eq!(pb, pongs_b);
-        prop_assert!(a.input.is_empty() && b.input.is_empty());
+        prop_assert!(a.s.recv_buf().is_empty() && b.s.recv_buf().is_empty());
     }
 }

@@ -8,15 +8,14 @@ pub use null::NullMechanism;
 use bytes::BytesMut;
 
 use crate::ProtocolError;
+use crate::auth::{AuthReply, AuthRequest};
 use crate::frame::RawFrame;
 use crate::greeting::MechanismName;
 use crate::metadata::Metadata;
 
 /// What a mechanism reports after each handshake step.
 ///
-/// Non-exhaustive: a later variant will ask the driver to run a ZAP
-/// authentication request and feed the reply back (PLAIN/CURVE servers, NULL
-/// with a ZAP domain).
+/// Non-exhaustive: more states may be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MechanismStatus {
@@ -27,6 +26,12 @@ pub enum MechanismStatus {
         /// The metadata the peer sent (READY/INITIATE properties).
         peer: Metadata,
     },
+    /// The mechanism waits for the authenticator (ZAP, RFC 27): the session
+    /// hands `request` to the driver once, as
+    /// [`Event::AuthRequest`](crate::Event::AuthRequest), decodes no more
+    /// handshake input until the reply arrives, and passes that reply to
+    /// [`Mechanism::on_auth_reply`]. The handshake deadline keeps running.
+    AwaitingAuth(AuthRequest),
 }
 
 /// A ZMTP security mechanism (NULL, PLAIN, CURVE).
@@ -56,6 +61,23 @@ pub trait Mechanism: Send + 'static {
         local: &Metadata,
         out: &mut BytesMut,
     ) -> Result<MechanismStatus, ProtocolError>;
+
+    /// The authenticator's answer to the request this mechanism raised with
+    /// [`MechanismStatus::AwaitingAuth`]. Whole command frames to send
+    /// (WELCOME, READY, ERROR, ...) are appended to `out`. A refusal is
+    /// returned as an error. The default refuses: a mechanism that never
+    /// waits never gets a reply.
+    fn on_auth_reply(
+        &mut self,
+        reply: AuthReply,
+        local: &Metadata,
+        out: &mut BytesMut,
+    ) -> Result<MechanismStatus, ProtocolError> {
+        let _ = (reply, local, out);
+        Err(ProtocolError::Mechanism(
+            "this mechanism does not authenticate through ZAP".into(),
+        ))
+    }
 
     /// Whether data-phase frames are transformed (CURVE MESSAGE boxes).
     /// NULL and PLAIN: `false`. Queried once, when the handshake completes.

@@ -1,0 +1,166 @@
+//! Out-of-line session states: greeting, security handshake, the wait for
+//! the authenticator, timers and the failed state.
+
+use std::time::Instant;
+
+use bytes::{Buf, Bytes};
+
+use super::{Phase, Session};
+use crate::auth::AuthReply;
+use crate::command::Command;
+use crate::event::{Event, PeerInfo};
+use crate::greeting::{GREETING_LEN, Greeting};
+use crate::mechanism::MechanismStatus;
+use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE};
+use crate::timer::Timer;
+use crate::{ProtocolError, SocketType};
+
+impl Session {
+    /// Every phase but the data phase: returns at the latest with
+    /// [`Event::Ready`], after which `poll_event` takes the data path.
+    #[inline(never)]
+    pub(super) fn poll_handshake(&mut self) -> Result<Option<Event>, ProtocolError> {
+        if self.phase == Phase::Failed {
+            return self.failure.clone().map_or(Ok(None), Err);
+        }
+        self.step_handshake().map_err(|e| self.fail(e))
+    }
+
+    fn step_handshake(&mut self) -> Result<Option<Event>, ProtocolError> {
+        if let Some(status) = self.resumed.take()
+            && let Some(ev) = self.on_status(status)?
+        {
+            return Ok(Some(ev));
+        }
+        loop {
+            let status = match self.phase {
+                Phase::Greeting => {
+                    let Some(g) = Greeting::decode(&self.recv)? else {
+                        return Ok(None);
+                    };
+                    self.recv.advance(GREETING_LEN);
+                    let ours = self.mechanism.name();
+                    if g.mechanism != ours {
+                        return Err(ProtocolError::MechanismMismatch {
+                            ours: ours.to_string(),
+                            theirs: g.mechanism.to_string(),
+                        });
+                    }
+                    self.peer_greeting = Some(g);
+                    self.subscriptions_as_data = g.is_zmtp30();
+                    self.phase = Phase::Handshake;
+                    self.mechanism.start(&self.local, &mut self.out)?
+                }
+                Phase::Handshake => {
+                    let Some(frame) = self.decoder.decode(&mut self.recv)? else {
+                        return Ok(None);
+                    };
+                    self.mechanism.on_frame(frame, &self.local, &mut self.out)?
+                }
+                // Waiting for the authenticator: input stays buffered.
+                Phase::AwaitingAuth | Phase::Ready | Phase::Failed => return Ok(None),
+            };
+            if let Some(ev) = self.on_status(status)? {
+                return Ok(Some(ev));
+            }
+        }
+    }
+
+    /// Acts on what the mechanism reported; `Some` when the driver must hear
+    /// about it.
+    fn on_status(&mut self, status: MechanismStatus) -> Result<Option<Event>, ProtocolError> {
+        match status {
+            MechanismStatus::Handshaking => Ok(None),
+            MechanismStatus::Ready { peer } => self.finish(peer).map(Some),
+            MechanismStatus::AwaitingAuth(mut request) => {
+                request.identity = self.identity.clone();
+                self.phase = Phase::AwaitingAuth;
+                Ok(Some(Event::AuthRequest(Box::new(request))))
+            }
+        }
+    }
+
+    /// Validates the peer's metadata and enters the data phase.
+    fn finish(&mut self, peer: Metadata) -> Result<Event, ProtocolError> {
+        // libzmq matches these names case-sensitively; so do we, so that the
+        // same peers are accepted.
+        let socket_type = match peer.get_exact(SOCKET_TYPE) {
+            None => None,
+            Some(name) => match SocketType::from_wire(name) {
+                Some(t) if self.socket_type.can_talk_to(t) => Some(t),
+                _ => {
+                    return Err(ProtocolError::IncompatibleSocketType {
+                        ours: self.socket_type,
+                        theirs: String::from_utf8_lossy(name).into_owned(),
+                    });
+                }
+            },
+        };
+        let identity = peer.get_exact(IDENTITY).cloned().unwrap_or_default();
+        let (major, minor) = self.peer_greeting.map_or((3, 1), |g| (g.major, g.minor));
+        let info = PeerInfo {
+            socket_type,
+            identity,
+            major,
+            minor,
+            metadata: peer,
+        };
+        self.peer = Some(info.clone());
+        self.wraps = self.mechanism.wraps_traffic();
+        self.timers.stop(Timer::Handshake);
+        self.phase = Phase::Ready;
+        Ok(Event::Ready(info))
+    }
+
+    /// Feeds an authentication reply to the waiting mechanism; ignored when
+    /// nothing waits for one.
+    #[inline(never)]
+    pub(super) fn on_auth_reply(&mut self, reply: AuthReply) -> Result<(), ProtocolError> {
+        if self.phase != Phase::AwaitingAuth {
+            return Ok(());
+        }
+        match self
+            .mechanism
+            .on_auth_reply(reply, &self.local, &mut self.out)
+        {
+            Ok(status) => {
+                self.phase = Phase::Handshake;
+                self.resumed = Some(status);
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Runs the timers due at `now`.
+    #[inline(never)]
+    pub(super) fn on_timeout(&mut self, now: Instant) -> Result<(), ProtocolError> {
+        // One kind of timer so far; heartbeat timers will make this a loop.
+        if let Some(Timer::Handshake) = self.timers.take_expired(now)
+            && self.phase != Phase::Ready
+        {
+            return Err(self.fail(ProtocolError::HandshakeTimeout));
+        }
+        Ok(())
+    }
+
+    /// Enters the failed state (once): queues the ERROR command the peer is
+    /// told, if any, stops every timer and remembers the error, which is
+    /// handed back.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn fail(&mut self, error: ProtocolError) -> ProtocolError {
+        if self.phase != Phase::Failed {
+            if let Some(reason) = error.peer_reason() {
+                let cmd = Command::Error(Bytes::copy_from_slice(reason));
+                // Best effort: the connection is closing either way.
+                let _ = self.queue_command(&cmd);
+            }
+            self.phase = Phase::Failed;
+            self.timers.stop_all();
+            self.resumed = None;
+            self.failure = Some(error.clone());
+        }
+        error
+    }
+}

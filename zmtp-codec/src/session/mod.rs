@@ -1,0 +1,363 @@
+//! The sans-I/O ZMTP connection state machine: greeting, security handshake
+//! and data phase, driven through the [`Protocol`] trait.
+//!
+//! The data path (decoding a data frame, encoding one) lives here and is
+//! inlined; the handshake, authentication wait, timers and failure handling
+//! are out of line in the private `handshake` module.
+
+mod config;
+mod handshake;
+
+pub use config::{DEFAULT_HANDSHAKE_IVL, SessionConfig};
+
+use std::time::Instant;
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use crate::auth::AuthReply;
+use crate::command::{Command, names, parse_ping, split_command};
+use crate::event::{Event, PeerInfo};
+use crate::frame::{COMMAND, FrameDecoder, LONG, WriteBuf, encode_frame, flags_for};
+use crate::greeting::{GREETING_LEN, Greeting};
+use crate::mechanism::{Mechanism, MechanismStatus};
+use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE};
+use crate::protocol::Protocol;
+use crate::timer::{Timer, Timers};
+use crate::{ProtocolError, SocketType};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for the peer's greeting.
+    Greeting,
+    /// Security handshake: frames go to the mechanism.
+    Handshake,
+    /// The mechanism waits for the authenticator; input stays buffered.
+    AwaitingAuth,
+    /// Data phase.
+    Ready,
+    /// A fatal error happened; nothing more is decoded.
+    Failed,
+}
+
+/// One ZMTP connection's protocol state (no I/O, no clocks): implements
+/// [`Protocol`].
+///
+/// Our whole greeting is queued for output at creation (we never wait for
+/// the peer's). Fatal errors queue what the peer is told
+/// ([`ProtocolError::peer_reason`]) before they are returned.
+pub struct Session {
+    phase: Phase,
+    wraps: bool,
+    recv: BytesMut,
+    decoder: FrameDecoder,
+    mechanism: Box<dyn Mechanism>,
+    /// Pending protocol output.
+    out: BytesMut,
+    /// Scratch space for bodies the mechanism wraps.
+    scratch: BytesMut,
+    socket_type: SocketType,
+    identity: Bytes,
+    local: Metadata,
+    peer_greeting: Option<Greeting>,
+    /// ZMTP 3.0 peer: subscriptions go out as `0x01`/`0x00`-prefixed data.
+    subscriptions_as_data: bool,
+    peer: Option<PeerInfo>,
+    timers: Timers,
+    /// The mechanism's status after an authentication reply, handled by the
+    /// next `poll_event`.
+    resumed: Option<MechanismStatus>,
+    failure: Option<ProtocolError>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("socket_type", &self.socket_type)
+            .field("mechanism", &self.mechanism.name())
+            .field("phase", &self.phase)
+            .field("buffered_input", &self.recv.len())
+            .field("pending_output", &self.out.len())
+            .field("failure", &self.failure)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Starts a connection at `now` (the handshake deadline counts from
+    /// here); our 64-byte greeting is queued for output at once.
+    pub fn new(cfg: SessionConfig, mechanism: Box<dyn Mechanism>, now: Instant) -> Session {
+        let mut local = Metadata::new();
+        // Neither can fail: fixed valid names, values far below 2^31 bytes
+        // (an identity that large is dropped rather than panicking).
+        let _ = local.push(SOCKET_TYPE, cfg.socket_type.as_str());
+        if cfg.socket_type.sends_identity() {
+            let _ = local.push(IDENTITY, cfg.identity.clone());
+        }
+        let mut out = BytesMut::with_capacity(256);
+        Greeting::new(mechanism.name(), mechanism.as_server()).encode(&mut out);
+        let mut timers = Timers::default();
+        if let Some(ivl) = cfg.handshake_ivl {
+            timers.start(Timer::Handshake, now, ivl);
+        }
+        Session {
+            phase: Phase::Greeting,
+            wraps: false,
+            recv: BytesMut::new(),
+            decoder: FrameDecoder::new(cfg.max_msg_size).with_copy_threshold(cfg.copy_threshold),
+            mechanism,
+            out,
+            scratch: BytesMut::new(),
+            socket_type: cfg.socket_type,
+            identity: cfg.identity,
+            local,
+            peer_greeting: None,
+            subscriptions_as_data: false,
+            peer: None,
+            timers,
+            resumed: None,
+            failure: None,
+        }
+    }
+
+    /// Our socket type.
+    pub fn socket_type(&self) -> SocketType {
+        self.socket_type
+    }
+
+    /// The metadata we send in our handshake.
+    pub fn local_metadata(&self) -> &Metadata {
+        &self.local
+    }
+
+    /// The peer's greeting, once received.
+    pub fn peer_greeting(&self) -> Option<&Greeting> {
+        self.peer_greeting.as_ref()
+    }
+
+    /// The error that ended this connection, if any.
+    pub fn failure(&self) -> Option<&ProtocolError> {
+        self.failure.as_ref()
+    }
+
+    /// Data phase decoding; errors are turned into the failed state by the
+    /// caller.
+    #[inline(always)]
+    fn poll_data(&mut self) -> Result<Option<Event>, ProtocolError> {
+        loop {
+            let Some(frame) = self.decoder.decode(&mut self.recv)? else {
+                return Ok(None);
+            };
+            let frame = if self.wraps {
+                self.mechanism.unwrap(frame)?
+            } else {
+                frame
+            };
+            if !frame.command {
+                return Ok(Some(Event::Frame {
+                    more: frame.more,
+                    body: frame.body,
+                }));
+            }
+            if let Some(ev) = self.on_command(&frame.body)? {
+                return Ok(Some(ev));
+            }
+        }
+    }
+
+    /// Handles a data-phase command; `None` = ignored.
+    #[inline(never)]
+    fn on_command(&mut self, body: &Bytes) -> Result<Option<Event>, ProtocolError> {
+        // Malformed and unknown commands are ignored, as libzmq does.
+        let Ok((name, data)) = split_command(body) else {
+            return Ok(None);
+        };
+        Ok(match name {
+            names::SUBSCRIBE => Some(Event::Subscribe(data)),
+            names::CANCEL => Some(Event::Cancel(data)),
+            names::PING => {
+                let (ttl_deciseconds, context) = parse_ping(&data);
+                self.queue_command(&Command::pong_for(&context))?;
+                Some(Event::Ping { ttl_deciseconds })
+            }
+            names::PONG => Some(Event::Pong),
+            names::ERROR => {
+                let reason = match Command::decode(body.clone()) {
+                    Ok(Command::Error(reason)) => reason,
+                    _ => data,
+                };
+                return Err(ProtocolError::PeerError(
+                    String::from_utf8_lossy(&reason).into_owned(),
+                ));
+            }
+            _ => None,
+        })
+    }
+
+    /// Queues a command of our own (PONG, ERROR) into the protocol output.
+    fn queue_command(&mut self, cmd: &Command) -> Result<(), ProtocolError> {
+        write_command(
+            self.wraps,
+            &mut *self.mechanism,
+            &mut self.scratch,
+            cmd,
+            &mut self.out,
+        )
+    }
+}
+
+/// Encodes a whole command frame into `out`, through the mechanism when it
+/// wraps traffic.
+fn write_command(
+    wraps: bool,
+    mechanism: &mut dyn Mechanism,
+    scratch: &mut BytesMut,
+    cmd: &Command,
+    out: &mut BytesMut,
+) -> Result<(), ProtocolError> {
+    if wraps {
+        scratch.clear();
+        cmd.encode_body(scratch);
+        mechanism.wrap(COMMAND, scratch, out)
+    } else {
+        cmd.encode(out);
+        Ok(())
+    }
+}
+
+impl Protocol for Session {
+    #[inline]
+    fn recv_buf(&mut self) -> &mut BytesMut {
+        &mut self.recv
+    }
+
+    fn needed(&self) -> usize {
+        match self.phase {
+            Phase::Greeting => GREETING_LEN,
+            _ => self.decoder.needed(&self.recv),
+        }
+    }
+
+    #[inline]
+    fn poll_event(&mut self) -> Result<Option<Event>, ProtocolError> {
+        if self.phase != Phase::Ready {
+            return self.poll_handshake();
+        }
+        match self.poll_data() {
+            Err(e) => Err(self.fail(e)),
+            ok => ok,
+        }
+    }
+
+    #[inline]
+    fn take_large_body(&mut self, min: usize) -> Result<Option<(bool, usize)>, ProtocolError> {
+        // Cheap exit for the common case: bodies over 255 bytes need a long header.
+        if min > u8::MAX as usize && self.recv.first().is_none_or(|f| f & LONG == 0) {
+            return Ok(None);
+        }
+        if self.phase != Phase::Ready || self.wraps {
+            return Ok(None);
+        }
+        match self.decoder.take_large_header(&mut self.recv, min) {
+            Err(e) => Err(self.fail(e)),
+            ok => ok,
+        }
+    }
+
+    #[inline]
+    fn poll_transmit(&mut self, out: &mut WriteBuf) {
+        if !self.out.is_empty() {
+            out.push_bytes(&self.out);
+            self.out.clear();
+        }
+    }
+
+    #[inline]
+    fn has_transmit(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    #[inline]
+    fn encode_frame(
+        &mut self,
+        more: bool,
+        body: &Bytes,
+        out: &mut WriteBuf,
+    ) -> Result<(), ProtocolError> {
+        if self.phase != Phase::Ready {
+            return Err(ProtocolError::NotReady);
+        }
+        if self.wraps {
+            match self
+                .mechanism
+                .wrap(flags_for(more, false), body, out.buf_mut())
+            {
+                Err(e) => Err(self.fail(e)),
+                ok => ok,
+            }
+        } else {
+            out.push_frame(more, false, body);
+            Ok(())
+        }
+    }
+
+    /// ZMTP 3.0 peers get a data frame `0x01`/`0x00` + topic; 3.1 and later
+    /// peers a SUBSCRIBE/CANCEL command.
+    fn encode_subscription(
+        &mut self,
+        subscribe: bool,
+        topic: &Bytes,
+        out: &mut WriteBuf,
+    ) -> Result<(), ProtocolError> {
+        if self.phase != Phase::Ready {
+            return Err(ProtocolError::NotReady);
+        }
+        let res = if self.subscriptions_as_data {
+            self.scratch.clear();
+            self.scratch.reserve(1 + topic.len());
+            self.scratch.put_u8(u8::from(subscribe));
+            self.scratch.put_slice(topic);
+            if self.wraps {
+                self.mechanism.wrap(0, &self.scratch, out.buf_mut())
+            } else {
+                encode_frame(out.buf_mut(), 0, &self.scratch);
+                Ok(())
+            }
+        } else {
+            let cmd = if subscribe {
+                Command::Subscribe(topic.clone())
+            } else {
+                Command::Cancel(topic.clone())
+            };
+            write_command(
+                self.wraps,
+                &mut *self.mechanism,
+                &mut self.scratch,
+                &cmd,
+                out.buf_mut(),
+            )
+        };
+        res.map_err(|e| self.fail(e))
+    }
+
+    #[inline]
+    fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.next()
+    }
+
+    fn handle_timeout(&mut self, now: Instant) -> Result<(), ProtocolError> {
+        self.on_timeout(now)
+    }
+
+    fn handle_auth_reply(&mut self, reply: AuthReply) -> Result<(), ProtocolError> {
+        self.on_auth_reply(reply)
+    }
+
+    #[inline]
+    fn is_ready(&self) -> bool {
+        self.phase == Phase::Ready
+    }
+
+    fn peer_info(&self) -> Option<&PeerInfo> {
+        self.peer.as_ref()
+    }
+}
