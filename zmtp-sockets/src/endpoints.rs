@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use zmtp_transport::{Backoff, Endpoint, Listener};
 
-use crate::driver::{Role, StreamDriver};
+use crate::driver::{Link, Role};
 use crate::error::SocketError;
 use crate::events::EventKind;
 use crate::inproc::join;
@@ -226,9 +226,12 @@ async fn accept_loop(
                 let s = shared.clone();
                 let ep = endpoint.clone();
                 shared.runtime.spawn(async move {
-                    StreamDriver::new(s, stream, Role::Accepted, ep, addr)
-                        .run()
-                        .await;
+                    let link = Link {
+                        role: Role::Accepted,
+                        endpoint: ep,
+                        peer_address: addr,
+                    };
+                    crate::driver::run(s, stream, link).await;
                 });
             }
             Err(e) => {
@@ -283,11 +286,12 @@ async fn dial_loop(
             Ok(stream) => {
                 backoff.reset();
                 emit(&shared, &ep, EventKind::Connected);
-                let addr = ep.to_string();
-                let err =
-                    StreamDriver::new(shared.clone(), stream, Role::Dialed(id), ep.clone(), addr)
-                        .run()
-                        .await;
+                let link = Link {
+                    role: Role::Dialed(id),
+                    endpoint: ep.clone(),
+                    peer_address: ep.to_string(),
+                };
+                let err = crate::driver::run(shared.clone(), stream, link).await;
                 if err.is_fatal() {
                     if !matches!(*err, crate::error::ConnectionError::SocketClosed) {
                         tracing::warn!(target: "zmtp_sockets", endpoint = %ep, "not reconnecting after protocol error");

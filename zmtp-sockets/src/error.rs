@@ -59,9 +59,6 @@ pub enum ConnectionError {
     /// The peer closed the connection.
     #[error("connection closed by peer")]
     Eof,
-    /// The handshake did not finish within HANDSHAKE_IVL.
-    #[error("handshake timed out")]
-    HandshakeTimeout,
     /// Our socket closed.
     #[error("socket closed")]
     SocketClosed,
@@ -70,11 +67,10 @@ pub enum ConnectionError {
 impl ConnectionError {
     /// True when a connecting socket must stop reconnecting (libzmq gives up after protocol errors).
     pub fn is_fatal(&self) -> bool {
-        matches!(
-            self,
-            ConnectionError::Protocol(_)
-                | ConnectionError::Pattern(_)
-                | ConnectionError::SocketClosed
-        )
+        match self {
+            ConnectionError::Protocol(e) => e.stops_reconnect(),
+            ConnectionError::Pattern(_) | ConnectionError::SocketClosed => true,
+            ConnectionError::Io(_) | ConnectionError::Eof => false,
+        }
     }
 }

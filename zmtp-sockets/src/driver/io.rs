@@ -1,0 +1,97 @@
+//! The driver's socket I/O: reads into the protocol's receive buffer (growing only while
+//! reads fill it; large bodies straight into recycled buffers) and vectored writes.
+
+use std::io::IoSlice;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::BufMut;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use zmtp_codec::Protocol;
+
+use super::Driver;
+use super::read_state::{PEEK_AFTER_LARGE, READ_CHUNK};
+use crate::error::ConnectionError;
+
+/// Slices per vectored write.
+const MAX_IOV: usize = 64;
+
+impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
+    /// Writes as much of the write buffer as the socket takes now.
+    pub(super) fn write(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
+        let wbuf = &mut self.outbound.wbuf;
+        let mut progress = false;
+        while !wbuf.is_empty() {
+            let mut slices = [IoSlice::new(&[]); MAX_IOV];
+            let n = wbuf.chunks_vectored(&mut slices);
+            match Pin::new(&mut self.io).poll_write_vectored(cx, &slices[..n]) {
+                Poll::Ready(Ok(0)) => return Err(ConnectionError::Eof),
+                Poll::Ready(Ok(n)) => {
+                    wbuf.advance(n);
+                    progress = true;
+                }
+                Poll::Ready(Err(e)) => return Err(e.into()),
+                Poll::Pending => break,
+            }
+        }
+        Ok(progress)
+    }
+
+    /// Reads what the socket has: into the large body being received, or into the
+    /// protocol's receive buffer.
+    pub(super) fn read(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
+        if let Some((_, body)) = self.read.large.as_mut() {
+            // Straight into the body's own buffer.
+            let mut rb = ReadBuf::new(body.rest());
+            return match Pin::new(&mut self.io).poll_read(cx, &mut rb) {
+                Poll::Ready(Ok(())) => {
+                    let n = rb.filled().len();
+                    if n == 0 {
+                        self.read.eof = true;
+                    }
+                    body.advance(n);
+                    Ok(true)
+                }
+                Poll::Ready(Err(e)) => Err(e.into()),
+                Poll::Pending => Ok(false),
+            };
+        }
+        let chunk = self.read.chunk;
+        let needed = self.proto.needed();
+        let rbuf = self.proto.recv_buf();
+        let have = rbuf.len();
+        let missing = needed.saturating_sub(have);
+        // Grow toward what the next frame needs, but never more than doubling what has
+        // actually arrived, so a declared size cannot make us allocate ahead of the bytes.
+        let want = missing.clamp(chunk, have.max(chunk));
+        let spare = rbuf.capacity() - have;
+        // Reserve when the buffer runs low, or when the frame being read would not fit,
+        // so a large body lands in one allocation instead of being copied on growth.
+        if spare < chunk / 4 || (missing > spare && missing <= want) {
+            rbuf.reserve(want);
+        }
+        let cap = if self.read.after_large {
+            PEEK_AFTER_LARGE
+        } else {
+            usize::MAX
+        };
+        let room = (rbuf.capacity() - have).min(cap);
+        let mut limited = rbuf.limit(cap);
+        match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut limited) {
+            Poll::Ready(Ok(0)) => {
+                // Whole frames already buffered are still delivered before the end.
+                self.read.eof = true;
+                Ok(true)
+            }
+            Poll::Ready(Ok(n)) => {
+                // A read that filled all its room: more is waiting, read bigger next time.
+                if n >= room && chunk < READ_CHUNK && !self.read.after_large {
+                    self.read.chunk = chunk * 2;
+                }
+                Ok(true)
+            }
+            Poll::Ready(Err(e)) => Err(e.into()),
+            Poll::Pending => Ok(false),
+        }
+    }
+}
