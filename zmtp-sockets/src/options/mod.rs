@@ -1,7 +1,7 @@
-//! Socket options: one declarative table ([`table`] rows, expanded by [`macros`]) from
+//! Socket options: one declarative table (`table.rs` rows, expanded by `macros.rs`) from
 //! which the name enum [`SockOpt`], the typed [`SocketOption`], the storage [`Options`]
 //! and the getters and setters are generated. Each row gives the libzmq name, the access
-//! (read, write), the value kind with its sentinels ([`kinds`]), and for an option zmtp
+//! (read, write), the value kind with its sentinels (`kinds.rs`), and for an option zmtp
 //! honours its field, default, socket types and [`Effect`] class.
 //!
 //! # When a change takes effect
