@@ -6,8 +6,14 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use zmtp_codec::SocketType;
+use zmtp_sockets::options::{OptionValue, SockOpt};
+
+use crate::context::Context;
+use crate::endpoint::{EndpointArg, IntoEndpoints};
+use crate::error::Result;
 use crate::policy::EndpointPolicy;
-use crate::{Context, IntoEndpoints, OptionValue, Result, SockOpt, Socket, SocketType};
+use crate::socket::Socket;
 
 /// Racket's default linger: pending messages get 100 ms to leave after close.
 pub const DEFAULT_LINGER: Duration = Duration::from_millis(100);
@@ -39,8 +45,8 @@ pub struct SocketBuilder<S = Socket> {
     options: Vec<(SockOpt, OptionValue)>,
     identity: Option<Bytes>,
     subscribe: Vec<Bytes>,
-    bind: Vec<String>,
-    connect: Vec<String>,
+    bind: Vec<EndpointArg>,
+    connect: Vec<EndpointArg>,
     policy: Option<Arc<dyn EndpointPolicy>>,
     out: PhantomData<fn() -> S>,
 }

@@ -4,7 +4,6 @@
 use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::policy::EndpointPolicy;
-use crate::{Result, Socket, SocketType};
 
 struct Inner {
     engine: Arc<zmtp_sockets::Context>,
@@ -69,21 +68,6 @@ impl Context {
     /// ```
     pub fn same_as(&self, other: &Context) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
-    }
-
-    /// Creates a socket in this context.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> zmtp_api::Result<()> {
-    /// use zmtp_api::{Context, SocketType};
-    /// let ctx = Context::new();
-    /// let s = ctx.socket(SocketType::Pair)?;
-    /// assert!(s.context().same_as(&ctx));
-    /// # Ok(()) }
-    /// ```
-    pub fn socket(&self, kind: SocketType) -> Result<Socket> {
-        Socket::with_context(kind, self)
     }
 
     /// Sets the endpoint policy for every socket of this context, existing or future

@@ -1,78 +1,17 @@
 //! Bind, connect, unbind and disconnect, each taking one endpoint or many
-//! ([`IntoEndpoints`]), with the endpoint policy checked on bind and connect.
+//! ([`IntoEndpoints`]), with the endpoint policy checked on bind and connect; the
+//! endpoint lists; the socket's policy. Each endpoint is parsed once here and handed to
+//! the engine parsed.
 
 use std::sync::Arc;
 
 use zmtp_transport::Endpoint;
 
+use crate::context::Context;
+use crate::endpoint::{AsEndpoint, EndpointArg, EndpointMode, IntoEndpoints};
+use crate::error::{Error, Result};
 use crate::policy::{self, EndpointPolicy};
-use crate::{Context, Error, Result, Socket};
-
-/// Which endpoints to list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EndpointMode {
-    /// Endpoints this socket is bound to.
-    Bind,
-    /// Endpoints this socket connects to.
-    Connect,
-}
-
-/// One endpoint or several: `&str`, `&String`, and arrays, slices and `Vec`s of
-/// string-likes. (A lone `String` is passed as `&s`.) Racket's `(zmq-bind s ep ...)` takes any number of endpoints; so do
-/// [`Socket::bind`], [`Socket::connect`], [`Socket::unbind`] and [`Socket::disconnect`].
-///
-/// ```
-/// use zmtp_api::IntoEndpoints;
-/// assert_eq!("inproc://a".into_endpoints(), ["inproc://a"]);
-/// assert_eq!(["inproc://a", "inproc://b"].into_endpoints().len(), 2);
-/// assert!(Vec::<String>::new().into_endpoints().is_empty());
-/// ```
-pub trait IntoEndpoints {
-    /// The endpoints, in order.
-    fn into_endpoints(self) -> Vec<String>;
-}
-
-impl IntoEndpoints for &str {
-    fn into_endpoints(self) -> Vec<String> {
-        vec![self.to_owned()]
-    }
-}
-
-impl IntoEndpoints for &String {
-    fn into_endpoints(self) -> Vec<String> {
-        vec![self.clone()]
-    }
-}
-
-impl<T: AsRef<str>> IntoEndpoints for &[T] {
-    fn into_endpoints(self) -> Vec<String> {
-        self.iter().map(|e| e.as_ref().to_owned()).collect()
-    }
-}
-
-impl<T: AsRef<str>, const N: usize> IntoEndpoints for [T; N] {
-    fn into_endpoints(self) -> Vec<String> {
-        self.iter().map(|e| e.as_ref().to_owned()).collect()
-    }
-}
-
-impl<T: AsRef<str>, const N: usize> IntoEndpoints for &[T; N] {
-    fn into_endpoints(self) -> Vec<String> {
-        self.iter().map(|e| e.as_ref().to_owned()).collect()
-    }
-}
-
-impl<T: AsRef<str>> IntoEndpoints for Vec<T> {
-    fn into_endpoints(self) -> Vec<String> {
-        self.iter().map(|e| e.as_ref().to_owned()).collect()
-    }
-}
-
-impl<T: AsRef<str>> IntoEndpoints for &Vec<T> {
-    fn into_endpoints(self) -> Vec<String> {
-        self.iter().map(|e| e.as_ref().to_owned()).collect()
-    }
-}
+use crate::socket::Socket;
 
 impl Socket {
     /// The context and socket policies, in checking order.
@@ -83,6 +22,56 @@ impl Socket {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         self.context_ref().policy().into_iter().chain(own).collect()
+    }
+
+    /// The last endpoint bound or connected, with a wildcard port resolved.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
+    /// assert_eq!(s.last_endpoint(), None);
+    /// s.bind("inproc://doc-last")?;
+    /// assert_eq!(s.last_endpoint().as_deref(), Some("inproc://doc-last"));
+    /// # Ok(()) }
+    /// ```
+    pub fn last_endpoint(&self) -> Option<String> {
+        self.core().last_endpoint().map(|e| e.to_string())
+    }
+
+    /// Endpoints bound or connected, newest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use zmtp_api::EndpointMode;
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
+    /// s.bind("inproc://doc-a")?;
+    /// s.bind("inproc://doc-b")?;
+    /// assert_eq!(s.endpoints(EndpointMode::Bind), ["inproc://doc-b", "inproc://doc-a"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn endpoints(&self, mode: EndpointMode) -> Vec<String> {
+        self.core()
+            .endpoints(mode == EndpointMode::Bind)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// The last endpoint bound or connected, parsed, with a wildcard port resolved.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
+    /// s.bind("tcp://127.0.0.1:*")?;
+    /// let ep: zmtp_api::Endpoint = s.last_endpoint_parsed().unwrap();
+    /// assert_eq!(ep.transport(), "tcp");
+    /// # Ok(()) }
+    /// ```
+    pub fn last_endpoint_parsed(&self) -> Option<Endpoint> {
+        self.core().last_endpoint()
     }
 
     /// Binds to each endpoint in turn (`tcp://*:5555`, `tcp://127.0.0.1:*`,
@@ -103,8 +92,8 @@ impl Socket {
     /// ```
     pub fn bind(&self, endpoints: impl IntoEndpoints) -> Result<()> {
         let policies = self.policies();
-        for raw in endpoints.into_endpoints() {
-            let ep = policy::check(&raw, EndpointMode::Bind, &policies)?;
+        for arg in endpoints.into_endpoints() {
+            let ep = policy::check(&arg, EndpointMode::Bind, &policies)?;
             self.core().bind(&ep)?;
         }
         Ok(())
@@ -120,8 +109,9 @@ impl Socket {
     /// assert!(!ep.ends_with(":*"));
     /// # Ok(()) }
     /// ```
-    pub fn bind_one(&self, endpoint: &str) -> Result<String> {
-        let ep = policy::check(endpoint, EndpointMode::Bind, &self.policies())?;
+    pub fn bind_one(&self, endpoint: impl AsEndpoint) -> Result<String> {
+        let arg = endpoint.as_endpoint();
+        let ep = policy::check(&arg, EndpointMode::Bind, &self.policies())?;
         Ok(self.core().bind(&ep)?.to_string())
     }
 
@@ -139,8 +129,8 @@ impl Socket {
     /// ```
     pub fn connect(&self, endpoints: impl IntoEndpoints) -> Result<()> {
         let policies = self.policies();
-        for raw in endpoints.into_endpoints() {
-            let ep = policy::check(&raw, EndpointMode::Connect, &policies)?;
+        for arg in endpoints.into_endpoints() {
+            let ep = policy::check(&arg, EndpointMode::Connect, &policies)?;
             self.core().connect(&ep)?;
         }
         Ok(())
@@ -158,8 +148,8 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn bind_unchecked(&self, endpoints: impl IntoEndpoints) -> Result<()> {
-        for ep in endpoints.into_endpoints() {
-            self.core().bind(&parse(&ep)?)?;
+        for arg in endpoints.into_endpoints() {
+            self.core().bind(&parse(&arg)?)?;
         }
         Ok(())
     }
@@ -176,8 +166,8 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn connect_unchecked(&self, endpoints: impl IntoEndpoints) -> Result<()> {
-        for ep in endpoints.into_endpoints() {
-            self.core().connect(&parse(&ep)?)?;
+        for arg in endpoints.into_endpoints() {
+            self.core().connect(&parse(&arg)?)?;
         }
         Ok(())
     }
@@ -197,8 +187,8 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn unbind(&self, endpoints: impl IntoEndpoints) -> Result<()> {
-        for ep in endpoints.into_endpoints() {
-            retry_absolute(&ep, |e| self.core().unbind(e))?;
+        for arg in endpoints.into_endpoints() {
+            retry_absolute(&arg, |e| self.core().unbind(e))?;
         }
         Ok(())
     }
@@ -217,8 +207,8 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn disconnect(&self, endpoints: impl IntoEndpoints) -> Result<()> {
-        for ep in endpoints.into_endpoints() {
-            retry_absolute(&ep, |e| self.core().disconnect(e))?;
+        for arg in endpoints.into_endpoints() {
+            retry_absolute(&arg, |e| self.core().disconnect(e))?;
         }
         Ok(())
     }
@@ -278,25 +268,25 @@ impl Socket {
 /// Runs `f` on the endpoint; when it is unknown and is a relative ipc path, runs it again
 /// on the absolute form (which a checked bind/connect used).
 fn retry_absolute(
-    ep: &str,
+    arg: &EndpointArg,
     f: impl Fn(&Endpoint) -> std::result::Result<(), zmtp_sockets::SocketError>,
 ) -> Result<()> {
-    match f(&parse(ep)?) {
-        Err(zmtp_sockets::SocketError::NoSuchEndpoint(_)) => match policy::absolute_ipc(ep) {
-            Some(abs) => f(&parse(&abs)?).map_err(|err| match err {
-                zmtp_sockets::SocketError::NoSuchEndpoint(_) => {
-                    Error::NoSuchEndpoint(ep.to_owned())
-                }
-                other => other.into(),
-            }),
-            None => Err(Error::NoSuchEndpoint(ep.to_owned())),
-        },
+    let missing = || Error::NoSuchEndpoint(arg.text().into_owned());
+    match f(&parse(arg)?) {
+        Err(zmtp_sockets::SocketError::NoSuchEndpoint(_)) => {
+            match policy::absolute_ipc(&arg.text()) {
+                Some(abs) => f(&parse(&EndpointArg::Text(abs))?).map_err(|err| match err {
+                    zmtp_sockets::SocketError::NoSuchEndpoint(_) => missing(),
+                    other => other.into(),
+                }),
+                None => Err(missing()),
+            }
+        }
         other => Ok(other?),
     }
 }
 
-/// Parses an endpoint given by the application.
-fn parse(raw: &str) -> Result<Endpoint> {
-    raw.parse()
-        .map_err(|e: zmtp_transport::TransportError| Error::InvalidEndpoint(e.to_string()))
+/// Parses an endpoint given by the application (no policy, no rewriting).
+fn parse(arg: &EndpointArg) -> Result<Endpoint> {
+    arg.parse().map_err(Error::InvalidEndpoint)
 }

@@ -1,6 +1,11 @@
 //! [`Error`]: one enum for every failure of the API, covering Racket's error catalogue.
 
-use crate::{EndpointMode, Message, SocketType};
+use zmtp_codec::{ProtocolError, SocketType};
+use zmtp_sockets::options::OptionError;
+use zmtp_sockets::{Message, SocketError};
+use zmtp_transport::TransportError;
+
+use crate::endpoint::EndpointMode;
 
 /// Result alias for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -8,6 +13,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Errors from socket operations. Each variant notes the Racket message it stands for.
 /// Racket's "socket is permanently locked for writes" has no counterpart: sends are
 /// atomic and cancel-safe, so no interrupted send can leave a socket locked.
+///
+/// Lower-level failures are kept, not turned into text: they are the
+/// [`source`](std::error::Error::source) of [`Error::InvalidEndpoint`],
+/// [`Error::Transport`], [`Error::Engine`] and [`Error::Protocol`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -17,8 +26,8 @@ pub enum Error {
     /// The endpoint could not be parsed or its transport is not supported (Racket:
     /// "invalid endpoint or unsupported endpoint format"; libzmq `EINVAL`,
     /// `EPROTONOSUPPORT`).
-    #[error("invalid endpoint: {0}")]
-    InvalidEndpoint(String),
+    #[error("invalid endpoint")]
+    InvalidEndpoint(#[source] TransportError),
     /// The address is already in use (Racket: "error binding socket", `EADDRINUSE`).
     #[error("address in use: {0}")]
     AddrInUse(String),
@@ -77,6 +86,11 @@ pub enum Error {
     /// apply to this socket type (libzmq: `EINVAL`).
     #[error("option not supported: {0}")]
     OptionNotSupported(&'static str),
+    /// An option refusal this API has no variant for (the engine's option error is
+    /// non-exhaustive); the engine's error is the source (Racket: "error setting socket
+    /// option").
+    #[error("option refused")]
+    Option(#[source] OptionError),
     /// No option has this name (Racket: "unknown option").
     #[error("unknown option: {0}")]
     UnknownOption(String),
@@ -106,24 +120,46 @@ pub enum Error {
         /// The policy's reason.
         reason: String,
     },
-    /// A peer broke the ZMTP protocol. Reserved: connection-level failures are handled
-    /// by the engine (the connection is dropped and, for protocol errors, not retried)
-    /// and not yet reported to socket calls.
-    #[error("protocol error: {0}")]
-    Protocol(String),
-    /// Authentication failed. Reserved: zmtp implements only the NULL mechanism, which
-    /// never fails authentication.
-    #[error("authentication failed: {0}")]
-    Auth(String),
+    /// A peer broke the ZMTP protocol (Racket: protocol violations), with the codec's
+    /// error as source. Reserved: connection-level failures are handled by the engine
+    /// (the connection is dropped and, for protocol errors, not retried) and not yet
+    /// reported to socket calls. (Racket's authentication failures have no variant yet:
+    /// zmtp implements only the NULL mechanism, which never fails; the security work adds
+    /// one with its typed error.)
+    #[error("protocol error")]
+    Protocol(#[source] ProtocolError),
+    /// A transport failure that is neither a bad endpoint nor an address in use nor an
+    /// operating-system error (e.g. binding outside any runtime); the transport's error
+    /// is the source (Racket: "error binding socket" / "error connecting socket").
+    #[error("transport error")]
+    Transport(#[source] TransportError),
+    /// An engine failure this API has no variant for (the engine's error enum is
+    /// non-exhaustive); the engine's error is the source.
+    #[error("socket engine error")]
+    Engine(#[source] SocketError),
     /// An operating-system error (Racket: the errno-carrying "error ..." messages).
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
-impl From<zmtp_sockets::SocketError> for Error {
-    fn from(e: zmtp_sockets::SocketError) -> Self {
-        use zmtp_sockets::SocketError as E;
-        use zmtp_transport::TransportError as T;
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        use TransportError as T;
+        match e {
+            T::AddrInUse(a) => Error::AddrInUse(a),
+            T::Io(io) => Error::Io(io),
+            e @ (T::Invalid { .. } | T::PathTooLong(_) | T::UnsupportedTransport(_)) => {
+                Error::InvalidEndpoint(e)
+            }
+            e @ T::Resolve(_) => Error::InvalidEndpoint(e),
+            other => Error::Transport(other),
+        }
+    }
+}
+
+impl From<SocketError> for Error {
+    fn from(e: SocketError) -> Self {
+        use SocketError as E;
         match e {
             E::Closed => Error::Closed,
             E::NotSupported(k) => Error::NotSupported(k),
@@ -132,10 +168,25 @@ impl From<zmtp_sockets::SocketError> for Error {
             E::EmptyMessage => Error::EmptyMessage,
             E::HostUnreachable => Error::HostUnreachable,
             E::NoSuchEndpoint(e) => Error::NoSuchEndpoint(e.to_string()),
-            E::Transport(T::AddrInUse(a)) => Error::AddrInUse(a),
-            E::Transport(T::Io(io)) => Error::Io(io),
-            E::Transport(other) => Error::InvalidEndpoint(other.to_string()),
-            other => Error::Io(std::io::Error::other(other.to_string())),
+            E::Transport(t) => t.into(),
+            other => Error::Engine(other),
+        }
+    }
+}
+
+impl From<OptionError> for Error {
+    fn from(e: OptionError) -> Self {
+        use OptionError as O;
+        match e {
+            O::UnknownOption(n) => Error::UnknownOption(n),
+            O::NotSupported(n) => Error::OptionNotSupported(n),
+            O::NotReadable(n) => Error::OptionNotReadable(n),
+            O::NotWritable(n) => Error::OptionNotWritable(n),
+            O::BadValue { option, expected } => Error::BadOptionValue { option, expected },
+            O::InvalidValue(n) => Error::InvalidOptionValue(n),
+            O::Socket(s) => s.into(),
+            // `OptionError` is non-exhaustive; a future refusal still names no value.
+            other => Error::Option(other),
         }
     }
 }

@@ -9,7 +9,9 @@
 //! - [`Socket::builder`]: Racket's `zmq-socket` keywords, applied in Racket's order with
 //!   a default linger of 100 ms.
 //! - Options by [`SockOpt`] or libzmq name ([`Socket::get_option_named`]); only honoured
-//!   options are accepted, the others fail with typed errors.
+//!   options are accepted, the others fail with typed errors. One table in the engine
+//!   defines them all; [`SockOpt::effect`] says when a change takes effect.
+//! - Endpoints as text or parsed [`Endpoint`] values ([`IntoEndpoints`]), parsed once.
 //! - [`policy`]: which endpoints `bind`/`connect` may use, per [`Context`], task or socket.
 //! - [`proxy`]: a symmetric forwarder with a capture callback and a stop future.
 //!
@@ -33,6 +35,7 @@
 pub mod blocking;
 mod builder;
 mod context;
+mod endpoint;
 mod endpoints;
 mod error;
 mod library;
@@ -41,23 +44,23 @@ mod options;
 pub mod policy;
 mod proxy;
 pub mod racket;
+mod recv;
+mod send;
 mod socket;
-mod socket_option;
-mod sockopt;
 mod stream;
 
 pub use builder::{DEFAULT_LINGER, SocketBuilder};
 pub use context::Context;
-pub use endpoints::{EndpointMode, IntoEndpoints};
+pub use endpoint::{AsEndpoint, EndpointArg, EndpointMode, IntoEndpoints};
 pub use error::{Error, Result};
 pub use library::{DRAFT_AVAILABLE, available, version, zmtp_version};
 pub use message::MessageExt;
-pub use options::{OptionMode, OptionValue};
+pub use options::OptionMode;
 pub use proxy::{Proxy, ProxyEnd, proxy};
 pub use socket::Socket;
-pub use socket_option::SocketOption;
-pub use sockopt::SockOpt;
 pub use stream::{Closed, Messages};
+pub use zmtp_sockets::options::{Effect, OptionError, OptionValue, SockOpt, SocketOption};
+pub use zmtp_transport::{Endpoint, TransportError};
 
 pub use bytes::Bytes;
 pub use zmtp_codec::SocketType;

@@ -4,7 +4,9 @@ use bytes::Bytes;
 
 use zmtp_sockets::Meta;
 
-use crate::{Error, Message, Result};
+use zmtp_sockets::Message;
+
+use crate::error::{Error, Result};
 
 /// Extra accessors for [`Message`].
 pub trait MessageExt {
@@ -126,5 +128,20 @@ impl MessageExt for Message {
                 message: self,
             }),
         }
+    }
+}
+
+/// The body of a single-frame message; a multi-frame one is handed back in
+/// [`Error::MultiFrame`].
+#[inline]
+pub(crate) fn single_frame(msg: Message) -> Result<Bytes> {
+    if msg.is_single_frame() {
+        let mut frames = msg.into_frames();
+        frames.pop().ok_or(Error::EmptyMessage)
+    } else {
+        Err(Error::MultiFrame {
+            frames: msg.len(),
+            message: msg,
+        })
     }
 }

@@ -39,7 +39,8 @@ use std::sync::Arc;
 
 use zmtp_transport::{Endpoint, Host, IpcAddr, Port};
 
-use crate::{EndpointMode, Error, Result};
+use crate::endpoint::{EndpointArg, EndpointMode};
+use crate::error::{Error, Result};
 
 /// The transport of an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -307,16 +308,16 @@ fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// Parses `raw`, runs `policies` (plus the task and thread scopes) and returns the
-/// endpoint string the socket should use (`ipc://` paths made absolute).
+/// Parses `arg` (once), runs `policies` (plus the task and thread scopes) and returns
+/// the endpoint the socket should use (`ipc://` paths made absolute).
 pub(crate) fn check(
-    raw: &str,
+    arg: &EndpointArg,
     mode: EndpointMode,
     policies: &[Arc<dyn EndpointPolicy>],
 ) -> Result<Endpoint> {
-    let ep: Endpoint = raw
-        .parse()
-        .map_err(|e: zmtp_transport::TransportError| Error::InvalidEndpoint(e.to_string()))?;
+    let ep: Endpoint = arg.parse().map_err(Error::InvalidEndpoint)?;
+    let text = arg.text();
+    let raw: &str = &text;
     let (transport, host, port, path, name, use_as) = match &ep {
         Endpoint::Tcp { host, port } => {
             let host = match host {

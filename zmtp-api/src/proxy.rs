@@ -4,7 +4,11 @@ use std::convert::Infallible;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use crate::{Error, Message, Result, Socket, SocketType};
+use zmtp_codec::SocketType;
+use zmtp_sockets::Message;
+
+use crate::error::{Error, Result};
+use crate::socket::Socket;
 
 /// Why a proxy stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]

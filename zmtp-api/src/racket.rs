@@ -78,7 +78,7 @@
 //! | `EHOSTUNREACH` (ROUTER_MANDATORY) | [`Error::HostUnreachable`](crate::Error::HostUnreachable) |
 //! | `EAGAIN` (timeouts, non-blocking) | [`Error::Timeout`](crate::Error::Timeout), [`Error::WouldBlock`](crate::Error::WouldBlock) |
 //! | string conversion | [`Error::Utf8`](crate::Error::Utf8) |
-//! | protocol violations, authentication | [`Error::Protocol`](crate::Error::Protocol), [`Error::Auth`](crate::Error::Auth) (reserved) |
+//! | protocol violations | [`Error::Protocol`](crate::Error::Protocol) (reserved; authentication failures get a variant with the security mechanisms) |
 //! | other errno | [`Error::Io`](crate::Error::Io) |
 //! | "socket is permanently locked for writes" | none: sends are atomic and cancel-safe |
 //!

@@ -8,12 +8,15 @@ use std::task::{Context, Poll};
 use futures::stream::BoxStream;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
-use crate::{Error, Message, Result, Socket};
+use zmtp_sockets::Message;
+
+use crate::error::{Error, Result};
+use crate::socket::Socket;
 
 /// Incoming messages of a socket as a stream; ends when the socket closes.
 pub type Messages = BoxStream<'static, Result<Message>>;
 
-pub(crate) fn messages(socket: Socket) -> Messages {
+fn messages(socket: Socket) -> Messages {
     Box::pin(futures::stream::unfold(socket, |s| async move {
         match s.recv_message().await {
             Err(Error::Closed) => None,
@@ -29,7 +32,7 @@ pub struct Closed {
 }
 
 impl Closed {
-    pub(crate) fn new(token: CancellationToken) -> Closed {
+    fn new(token: CancellationToken) -> Closed {
         let wait = Box::pin(token.clone().cancelled_owned());
         Closed { token, wait }
     }
@@ -54,5 +57,47 @@ impl Future for Closed {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         self.wait.as_mut().poll(cx)
+    }
+}
+
+impl Socket {
+    /// A stream of incoming messages, usable in `tokio::select!`: a message is only taken
+    /// when the stream yields it, so a dropped `next()` loses nothing. The stream ends when
+    /// the socket closes.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// use futures::StreamExt;
+    /// use zmtp_api::{Socket, SocketType};
+    /// let pull = Socket::new(SocketType::Pull)?;
+    /// pull.bind("inproc://doc-messages")?;
+    /// let push = Socket::new(SocketType::Push)?;
+    /// push.connect("inproc://doc-messages")?;
+    /// push.send("m").await?;
+    /// let mut messages = pull.messages();
+    /// let msg = messages.next().await.unwrap()?;
+    /// assert_eq!(msg.frames(), ["m"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn messages(&self) -> Messages {
+        messages(self.clone())
+    }
+
+    /// A future that completes once the socket is closed; clone it freely, many tasks
+    /// can wait and none consumes the signal.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
+    /// let closed = s.closed();
+    /// s.close();
+    /// closed.clone().await;
+    /// closed.await;
+    /// # Ok(()) }
+    /// ```
+    pub fn closed(&self) -> crate::Closed {
+        Closed::new(self.core().closed_token())
     }
 }

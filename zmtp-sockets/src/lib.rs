@@ -24,6 +24,6 @@ pub use context::Context;
 pub use error::{ConnectionError, SendFailure, SocketError};
 pub use events::{EventKind, SocketEvent};
 pub use message::{Frames, Message, Meta, copy_bytes};
-pub use options::Options;
+pub use options::{OptionError, OptionValue, Options, SockOpt, SocketOption};
 pub use socket::Socket;
 pub use zmtp_codec::SocketType;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::policy::EndpointPolicy;
 use crate::{Context, OptionMode, OptionValue, Result, SockOpt, SocketType};
 
-use super::Socket;
+use super::socket::Socket;
 
 impl Socket {
     /// Creates a socket in the given context.

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::{Error, Message, ProxyEnd, Result};
 
-use super::{Socket, block_on};
+use super::run::block_on;
+use super::socket::Socket;
 
 /// Incoming messages of a blocking socket; see [`Socket::messages`].
 #[derive(Debug)]
