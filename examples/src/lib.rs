@@ -1,1 +1,2 @@
 //! examples crate (programs live in examples/examples)
+#![forbid(unsafe_code)]
