@@ -19,20 +19,33 @@ const MAX_IOV: usize = 64;
 impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
     /// Writes as much of the write buffer as the socket takes now.
     pub(super) fn write(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
-        let wbuf = &mut self.outbound.wbuf;
+        let out = &mut self.outbound;
+        if out.write_error.is_some() {
+            // Nobody reads what we write any more.
+            out.wbuf.clear();
+            return Ok(false);
+        }
         let mut progress = false;
-        while !wbuf.is_empty() {
+        while !out.wbuf.is_empty() {
             let mut slices = [IoSlice::new(&[]); MAX_IOV];
-            let n = wbuf.chunks_vectored(&mut slices);
-            match Pin::new(&mut self.io).poll_write_vectored(cx, &slices[..n]) {
-                Poll::Ready(Ok(0)) => return Err(ConnectionError::Eof),
+            let n = out.wbuf.chunks_vectored(&mut slices);
+            let failed = match Pin::new(&mut self.io).poll_write_vectored(cx, &slices[..n]) {
+                Poll::Ready(Ok(0)) => std::io::Error::from(std::io::ErrorKind::WriteZero),
                 Poll::Ready(Ok(n)) => {
-                    wbuf.advance(n);
+                    out.wbuf.advance(n);
                     progress = true;
+                    continue;
                 }
-                Poll::Ready(Err(e)) => return Err(e.into()),
+                Poll::Ready(Err(e)) => e,
                 Poll::Pending => break,
-            }
+            };
+            // As libzmq does, a failed write does not end the connection by itself: the
+            // peer may have sent messages before it went away, and they are read and
+            // delivered first. The connection ends when its input ends.
+            tracing::debug!(target: "zmtp_sockets", peer = %self.link.peer_address, error = %failed, "write failed; reading what the peer sent before it left");
+            out.write_error = Some(failed);
+            out.wbuf.clear();
+            return Ok(true);
         }
         Ok(progress)
     }

@@ -115,6 +115,11 @@ struct Outbound {
     unsent: bool,
     /// Routing asked for a close once everything queued is written (STREAM `[id, ""]`).
     finish: Option<&'static str>,
+    /// A write failed: nothing more is written or taken from the pipe; the connection
+    /// ends when its input does (end of input or a read error), as in libzmq, so what
+    /// the peer sent before it left is still delivered. (A read that would block is no
+    /// proof that nothing more arrived: the reactor may not have seen it yet.)
+    write_error: Option<std::io::Error>,
 }
 
 /// The protocol's next deadline, as a tokio timer.
@@ -215,9 +220,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             if self.closing && written && self.pipe_empty() {
                 return Ok(Poll::Ready(()));
             }
-            // While closing, read only to finish a handshake that queued messages wait for.
+            // While closing, read only to finish a handshake that queued messages wait for
+            // (or to collect what a peer we can no longer write to sent).
             let can_read = self.inbound.batch.is_empty() && self.inbound.room > 0;
-            if can_read && !self.read.eof && (!self.closing || self.peer.is_none()) {
+            let write_failed = self.outbound.write_error.is_some();
+            if can_read && !self.read.eof && (!self.closing || self.peer.is_none() || write_failed)
+            {
                 progress |= self.read(cx)?;
             } else if self.read.eof && can_read && !progress {
                 // Everything decodable was delivered; what is left is a partial frame.

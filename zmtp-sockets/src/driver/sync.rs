@@ -44,8 +44,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
         // Room freed by the application lets decoding resume.
         progress |= delivery.room > self.inbound.room || delivery.delivered > 0;
         self.inbound.room = delivery.room;
+
         let out = &mut self.outbound;
-        let max = if out.wbuf.len() < WRITE_HIGH {
+        // Once a write failed, messages stay in the pipe (a dialed pipe keeps them for
+        // the next connection).
+        let max = if out.write_error.is_none() && out.wbuf.len() < WRITE_HIGH {
             DRAIN_MAX
         } else {
             0
