@@ -18,6 +18,7 @@ use crate::routing::Incoming;
 
 impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
     /// Decodes buffered bytes into events while the incoming pipe has room.
+    #[inline]
     pub(super) fn decode(&mut self) -> Result<bool, ConnectionError> {
         let mut progress = false;
         while self.inbound.batch.len() < self.inbound.room {

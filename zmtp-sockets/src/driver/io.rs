@@ -18,7 +18,15 @@ const MAX_IOV: usize = 64;
 
 impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
     /// Writes as much of the write buffer as the socket takes now.
+    #[inline]
     pub(super) fn write(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
+        if self.outbound.wbuf.is_empty() {
+            return Ok(false);
+        }
+        self.write_buffered(cx)
+    }
+
+    fn write_buffered(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
         let out = &mut self.outbound;
         if out.write_error.is_some() {
             // Nobody reads what we write any more.
@@ -52,6 +60,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
 
     /// Reads what the socket has: into the large body being received, or into the
     /// protocol's receive buffer.
+    #[inline]
     pub(super) fn read(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
         if let Some((_, body)) = self.read.large.as_mut() {
             // Straight into the body's own buffer.

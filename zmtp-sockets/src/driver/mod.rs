@@ -243,7 +243,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
 
     /// Keeps a tokio timer on the protocol's next deadline and runs the protocol's
     /// timers when it passes.
+    #[inline]
     fn poll_timer(&mut self, cx: &mut Context<'_>) -> Result<(), ConnectionError> {
+        // The data phase usually has no deadline: nothing to do.
+        if self.timer.is_none() && self.proto.poll_timeout().is_none() {
+            return Ok(());
+        }
+        self.poll_timer_armed(cx)
+    }
+
+    #[inline(never)]
+    fn poll_timer_armed(&mut self, cx: &mut Context<'_>) -> Result<(), ConnectionError> {
         // Bounded: each round either fires a deadline (which moves or clears it) or
         // registers the waker.
         for _ in 0..4 {

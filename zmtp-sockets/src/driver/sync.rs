@@ -9,6 +9,7 @@ use zmtp_codec::Protocol;
 use super::Driver;
 use crate::error::ConnectionError;
 use crate::peer::Ctrl;
+use crate::state::Delivery;
 
 /// Stop taking outgoing messages while this many bytes wait to be written.
 const WRITE_HIGH: usize = 256 * 1024;
@@ -17,6 +18,7 @@ const DRAIN_MAX: usize = 512;
 
 impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
     /// One lock: hand over incoming messages and subscriptions, take outgoing ones.
+    #[inline]
     pub(super) fn sync(&mut self, cx: &mut Context<'_>) -> Result<bool, ConnectionError> {
         let Some(id) = self.peer else {
             return Ok(false);
@@ -32,12 +34,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             }
         }
         let local = progress && st.routing.has_local();
-        let Some(delivery) = st.deliver(id, &mut self.inbound.batch) else {
-            return Err(ConnectionError::SocketClosed);
+        let delivery = if self.inbound.batch.is_empty() {
+            None
+        } else {
+            let Some(delivery) = st.deliver(id, &mut self.inbound.batch) else {
+                return Err(ConnectionError::SocketClosed);
+            };
+            Some(delivery)
         };
         let Some(p) = st.peers.get_mut(id) else {
             return Err(ConnectionError::SocketClosed);
         };
+        // Nothing to deliver: only the room the application may have freed matters.
+        let delivery = delivery.unwrap_or(Delivery {
+            delivered: 0,
+            inbox_was_empty: false,
+            room: p.in_room(),
+        });
         if let Some(reason) = p.take_kill() {
             return Err(ConnectionError::Pattern(reason));
         }
@@ -79,6 +92,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
 
     /// Encodes what was taken: control items first (in the form the peer understands),
     /// then whole messages.
+    #[inline]
     fn encode(&mut self) -> Result<(), ConnectionError> {
         let out = &mut self.outbound;
         for c in out.ctrl.drain(..) {
