@@ -3,12 +3,13 @@
 use std::io;
 use std::net::SocketAddr;
 
-use tokio::net::{TcpStream, UnixStream};
+use socket2::SockRef;
+use tokio::net::{TcpSocket, TcpStream, UnixStream};
 
 use crate::endpoint::{Endpoint, Host, IpcAddr, Port};
 use crate::resolve::resolve;
 use crate::unix_addr::abstract_addr;
-use crate::{Stream, TransportError};
+use crate::{Stream, TcpOptions, TransportError};
 
 /// Connects to a `tcp://` or `ipc://` endpoint.
 ///
@@ -21,6 +22,23 @@ use crate::{Stream, TransportError};
 /// One attempt only: retrying (see [`Backoff`](crate::Backoff)) is the
 /// caller's job.
 pub async fn connect(ep: &Endpoint) -> Result<Stream, TransportError> {
+    connect_with(ep, &TcpOptions::default()).await
+}
+
+/// As [`connect`], with tcp socket settings (ignored for ipc). With
+/// [`TcpOptions::connect_timeout`], an attempt that takes longer fails with
+/// `TimedOut`.
+pub async fn connect_with(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, TransportError> {
+    match tcp.connect_timeout {
+        Some(limit) => match tokio::time::timeout(limit, connect_once(ep, tcp)).await {
+            Ok(r) => r,
+            Err(_) => Err(io::Error::from(io::ErrorKind::TimedOut).into()),
+        },
+        None => connect_once(ep, tcp).await,
+    }
+}
+
+async fn connect_once(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, TransportError> {
     ep.for_connect()?;
     match ep {
         Endpoint::Tcp { host, port } => {
@@ -37,7 +55,7 @@ pub async fn connect(ep: &Endpoint) -> Result<Stream, TransportError> {
             if addrs.is_empty() {
                 return Err(TransportError::Resolve(ep.to_string()));
             }
-            connect_tcp(&addrs).await.map(Stream::from_tcp)
+            connect_tcp(&addrs, tcp).await.map(Stream::from_tcp)
         }
         Endpoint::Ipc(IpcAddr::Path(path)) => Ok(Stream::Ipc(UnixStream::connect(path).await?)),
         Endpoint::Ipc(IpcAddr::Abstract(name)) => {
@@ -52,10 +70,10 @@ pub async fn connect(ep: &Endpoint) -> Result<Stream, TransportError> {
 }
 
 /// Tries each address in order, returning the first connection.
-async fn connect_tcp(addrs: &[SocketAddr]) -> Result<TcpStream, TransportError> {
+async fn connect_tcp(addrs: &[SocketAddr], tcp: &TcpOptions) -> Result<TcpStream, TransportError> {
     let mut last = io::Error::new(io::ErrorKind::AddrNotAvailable, "no address to connect to");
     for addr in addrs {
-        match TcpStream::connect(addr).await {
+        match connect_addr(*addr, tcp).await {
             Ok(stream) => return Ok(stream),
             Err(e) => {
                 tracing::debug!(target: crate::LOG_TARGET, %addr, error = %e, "tcp connect failed");
@@ -64,4 +82,17 @@ async fn connect_tcp(addrs: &[SocketAddr]) -> Result<TcpStream, TransportError> 
         }
     }
     Err(last.into())
+}
+
+/// One tcp connection attempt with the socket settings applied before and after.
+async fn connect_addr(addr: SocketAddr, tcp: &TcpOptions) -> io::Result<TcpStream> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    tcp.apply_before(SockRef::from(&socket))?;
+    let stream = socket.connect(addr).await?;
+    tcp.apply_connection(SockRef::from(&stream))?;
+    Ok(stream)
 }

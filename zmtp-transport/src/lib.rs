@@ -18,15 +18,17 @@ pub mod inproc;
 pub mod listener;
 mod resolve;
 pub mod stream;
+pub mod tcp_options;
 mod unix_addr;
 
 pub use backoff::Backoff;
-pub use dial::connect;
+pub use dial::{connect, connect_with};
 pub use endpoint::{Endpoint, EndpointError, Host, IpcAddr, Port};
 pub use error::TransportError;
 pub use inproc::{InprocBinding, InprocRegistry};
 pub use listener::Listener;
 pub use stream::Stream;
+pub use tcp_options::TcpOptions;
 
 /// The `tracing` target used by every log record of this crate.
 pub(crate) const LOG_TARGET: &str = "zmtp_transport";

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use tokio::net::{TcpListener, UnixListener};
 
 use crate::endpoint::{Endpoint, Host, Port};
-use crate::{Stream, TransportError};
+use crate::{Stream, TcpOptions, TransportError};
 
 mod accept_retry;
 mod ipc;
@@ -23,6 +23,8 @@ pub struct Listener {
     inner: Inner,
     local: Endpoint,
     pause: AcceptPause,
+    /// Applied to each accepted tcp connection.
+    tcp: TcpOptions,
 }
 
 #[derive(Debug)]
@@ -52,12 +54,18 @@ impl Listener {
     /// Errors: [`TransportError::AddrInUse`], [`TransportError::Resolve`],
     /// [`TransportError::Invalid`] for `inproc://`, or [`TransportError::Io`].
     pub fn bind(ep: &Endpoint) -> Result<Listener, TransportError> {
+        Listener::bind_with(ep, &TcpOptions::default())
+    }
+
+    /// As [`Listener::bind`], with tcp socket settings for the listener and for every
+    /// connection it accepts (ignored for ipc).
+    pub fn bind_with(ep: &Endpoint, tcp: &TcpOptions) -> Result<Listener, TransportError> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(TransportError::NoRuntime);
         }
         let (inner, local) = match ep {
             Endpoint::Tcp { host, port } => {
-                let listener = tcp::bind(ep, host, *port)?;
+                let listener = tcp::bind(ep, host, *port, tcp)?;
                 let local = tcp_endpoint(listener.local_addr()?);
                 (Inner::Tcp(listener), local)
             }
@@ -82,6 +90,7 @@ impl Listener {
             inner,
             local,
             pause: AcceptPause::default(),
+            tcp: tcp.clone(),
         })
     }
 
@@ -107,10 +116,12 @@ impl Listener {
         loop {
             self.pause.wait().await;
             let result = match &self.inner {
-                Inner::Tcp(l) => l
-                    .accept()
-                    .await
-                    .map(|(s, addr)| (Stream::from_tcp(s), addr.ip().to_string())),
+                Inner::Tcp(l) => l.accept().await.map(|(s, addr)| {
+                    if let Err(e) = self.tcp.apply_connection(socket2::SockRef::from(&s)) {
+                        tracing::debug!(target: crate::LOG_TARGET, error = %e, "cannot apply tcp options to an accepted connection");
+                    }
+                    (Stream::from_tcp(s), addr.ip().to_string())
+                }),
                 Inner::Ipc { listener, .. } => listener
                     .accept()
                     .await
