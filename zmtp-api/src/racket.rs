@@ -96,11 +96,11 @@
 //! | Name | Racket | Rust | zmtp | Notes |
 //! |---|---|---|---|---|
 //! | `affinity` | get | [`SockOpt::Affinity`](crate::SockOpt::Affinity) | not supported | I/O thread affinity (zmtp's I/O runs on tokio). |
-//! | `backlog` | get/set | [`SockOpt::Backlog`](crate::SockOpt::Backlog) | not yet | the listen backlog (needs engine support). |
-//! | `bindtodevice` | get/set | [`SockOpt::BindToDevice`](crate::SockOpt::BindToDevice) | not yet | `SO_BINDTODEVICE` (needs engine support). |
+//! | `backlog` | get/set | [`SockOpt::Backlog`](crate::SockOpt::Backlog) | get/set | the listen backlog of later tcp binds (default 100). |
+//! | `bindtodevice` | get/set | [`SockOpt::BindToDevice`](crate::SockOpt::BindToDevice) | get/set | `SO_BINDTODEVICE` of later tcp sockets. |
 //! | `conflate` | neither | [`SockOpt::Conflate`](crate::SockOpt::Conflate) | get/set | keep only the newest message in each queue (DEALER, PULL, PUSH, PUB, SUB); readable too (Racket could not set it). |
 //! | `connect_routing_id` | set | [`SockOpt::ConnectRoutingId`](crate::SockOpt::ConnectRoutingId) | set | the routing id the next `connect` gives its peer (ROUTER, STREAM). |
-//! | `connect_timeout` | get/set | [`SockOpt::ConnectTimeout`](crate::SockOpt::ConnectTimeout) | not yet | a connect timeout (needs engine support). |
+//! | `connect_timeout` | get/set | [`SockOpt::ConnectTimeout`](crate::SockOpt::ConnectTimeout) | get/set | how long one tcp connect attempt may take (ms). |
 //! | `curve_publickey` | get/set | [`SockOpt::CurvePublicKey`](crate::SockOpt::CurvePublicKey) | not supported | CURVE (zmtp implements the NULL mechanism only). |
 //! | `curve_secretkey` | get/set | [`SockOpt::CurveSecretKey`](crate::SockOpt::CurveSecretKey) | not supported | CURVE (zmtp implements the NULL mechanism only). |
 //! | `curve_server` | get/set | [`SockOpt::CurveServer`](crate::SockOpt::CurveServer) | not supported | CURVE (zmtp implements the NULL mechanism only). |
@@ -120,7 +120,7 @@
 //! | `identity` | get/set | [`SockOpt::Identity`](crate::SockOpt::Identity) | get/set | the socket's routing id, 1 to 255 bytes (libzmq's `ZMQ_ROUTING_ID`; `"routing_id"` parses to this too). |
 //! | `immediate` | get/set | [`SockOpt::Immediate`](crate::SockOpt::Immediate) | get/set | queue messages only to completed connections. |
 //! | `invert_matching` | get/set | [`SockOpt::InvertMatching`](crate::SockOpt::InvertMatching) | get/set | deliver what matches no subscription (PUB, XPUB, SUB, XSUB). |
-//! | `ipv6` | get/set | [`SockOpt::Ipv6`](crate::SockOpt::Ipv6) | not yet | the engine cannot restrict or widen address families (`*` binds IPv4; bracketed IPv6 literals always work). |
+//! | `ipv6` | get/set | [`SockOpt::Ipv6`](crate::SockOpt::Ipv6) | get/set | a wildcard tcp bind listens dual stack. |
 //! | `last_endpoint` | get | [`SockOpt::LastEndpoint`](crate::SockOpt::LastEndpoint) | get | the last endpoint bound or connected, wildcard port resolved; empty when there is none. |
 //! | `linger` | get/set | [`SockOpt::Linger`](crate::SockOpt::Linger) | get/set | how long a closed socket keeps trying to send queued messages, in ms (-1 = until sent, 0 = drop them). The default is 100 ms, as in Racket. |
 //! | `maxmsgsize` | get/set | [`SockOpt::MaxMsgSize`](crate::SockOpt::MaxMsgSize) | get/set | the largest frame accepted from a peer, in bytes (-1 = unlimited). As in libzmq it applies to handshake commands too, so keep it above ~100 bytes. |
@@ -132,7 +132,7 @@
 //! | `plain_username` | get/set | [`SockOpt::PlainUsername`](crate::SockOpt::PlainUsername) | not supported | PLAIN (zmtp implements the NULL mechanism only). |
 //! | `probe_router` | neither | [`SockOpt::ProbeRouter`](crate::SockOpt::ProbeRouter) | set | send an empty message on every new connection (ROUTER, DEALER, REQ); Racket could not set it. |
 //! | `rate` | get/set | [`SockOpt::Rate`](crate::SockOpt::Rate) | not supported | multicast (PGM) transports. |
-//! | `rcvbuf` | get/set | [`SockOpt::RcvBuf`](crate::SockOpt::RcvBuf) | not yet | `SO_RCVBUF` (needs engine support). |
+//! | `rcvbuf` | get/set | [`SockOpt::RcvBuf`](crate::SockOpt::RcvBuf) | get/set | `SO_RCVBUF` of later tcp sockets (-1 = system default). |
 //! | `rcvhwm` | get/set | [`SockOpt::RcvHwm`](crate::SockOpt::RcvHwm) | get/set | the receive high-water mark, messages per incoming pipe (0 = none). |
 //! | `rcvmore` | get | [`SockOpt::RcvMore`](crate::SockOpt::RcvMore) | get | always 0, since zmtp receives whole messages. |
 //! | `rcvtimeo` | get/set | [`SockOpt::RcvTimeo`](crate::SockOpt::RcvTimeo) | get/set | how long a receive waits, in ms (-1 = forever), then fails with [`Error::Timeout`](crate::Error::Timeout). Implemented by the facade. |
@@ -144,20 +144,20 @@
 //! | `router_handover` | set | [`SockOpt::RouterHandover`](crate::SockOpt::RouterHandover) | set | ROUTER hands a taken routing id over to the new peer. |
 //! | `router_mandatory` | set | [`SockOpt::RouterMandatory`](crate::SockOpt::RouterMandatory) | set | ROUTER fails with [`Error::HostUnreachable`](crate::Error::HostUnreachable) for an unknown routing id instead of dropping the message. |
 //! | `router_raw` | neither | [`SockOpt::RouterRaw`](crate::SockOpt::RouterRaw) | not supported | deprecated in libzmq; use a [`SocketType::Stream`](crate::SocketType::Stream) socket. |
-//! | `sndbuf` | get/set | [`SockOpt::SndBuf`](crate::SockOpt::SndBuf) | not yet | `SO_SNDBUF` (needs engine support). |
+//! | `sndbuf` | get/set | [`SockOpt::SndBuf`](crate::SockOpt::SndBuf) | get/set | `SO_SNDBUF` of later tcp sockets (-1 = system default). |
 //! | `sndhwm` | get/set | [`SockOpt::SndHwm`](crate::SockOpt::SndHwm) | get/set | the send high-water mark, messages per outgoing pipe (0 = none). |
 //! | `sndtimeo` | get/set | [`SockOpt::SndTimeo`](crate::SockOpt::SndTimeo) | get/set | how long a send waits for room, in ms (-1 = forever), then fails with [`Error::Timeout`](crate::Error::Timeout). Implemented by the facade. |
 //! | `socks_proxy` | get/set | [`SockOpt::SocksProxy`](crate::SockOpt::SocksProxy) | not supported | SOCKS proxies. |
 //! | `stream_notify` | set | [`SockOpt::StreamNotify`](crate::SockOpt::StreamNotify) | set | STREAM delivers `[id, ""]` on connect and disconnect. |
 //! | `subscribe` | neither | [`SockOpt::Subscribe`](crate::SockOpt::Subscribe) | set | add a subscription (SUB, XSUB); same as [`Socket::subscribe`](crate::Socket::subscribe). |
 //! | `tcp_accept_filter` | neither | [`SockOpt::TcpAcceptFilter`](crate::SockOpt::TcpAcceptFilter) | not supported | deprecated in libzmq. |
-//! | `tcp_keepalive` | get/set | [`SockOpt::TcpKeepalive`](crate::SockOpt::TcpKeepalive) | not yet | TCP keepalive (needs engine support). |
-//! | `tcp_keepalive_cnt` | get/set | [`SockOpt::TcpKeepaliveCnt`](crate::SockOpt::TcpKeepaliveCnt) | not yet | TCP keepalive (needs engine support). |
-//! | `tcp_keepalive_idle` | get/set | [`SockOpt::TcpKeepaliveIdle`](crate::SockOpt::TcpKeepaliveIdle) | not yet | TCP keepalive (needs engine support). |
-//! | `tcp_keepalive_intvl` | get/set | [`SockOpt::TcpKeepaliveIntvl`](crate::SockOpt::TcpKeepaliveIntvl) | not yet | TCP keepalive (needs engine support). |
-//! | `tcp_maxrt` | get/set | [`SockOpt::TcpMaxrt`](crate::SockOpt::TcpMaxrt) | not yet | `TCP_USER_TIMEOUT` (needs engine support). |
+//! | `tcp_keepalive` | get/set | [`SockOpt::TcpKeepalive`](crate::SockOpt::TcpKeepalive) | get/set | `SO_KEEPALIVE` of later tcp connections (-1/0/1). |
+//! | `tcp_keepalive_cnt` | get/set | [`SockOpt::TcpKeepaliveCnt`](crate::SockOpt::TcpKeepaliveCnt) | get/set | `TCP_KEEPCNT`. |
+//! | `tcp_keepalive_idle` | get/set | [`SockOpt::TcpKeepaliveIdle`](crate::SockOpt::TcpKeepaliveIdle) | get/set | `TCP_KEEPIDLE` (s). |
+//! | `tcp_keepalive_intvl` | get/set | [`SockOpt::TcpKeepaliveIntvl`](crate::SockOpt::TcpKeepaliveIntvl) | get/set | `TCP_KEEPINTVL` (s). |
+//! | `tcp_maxrt` | get/set | [`SockOpt::TcpMaxrt`](crate::SockOpt::TcpMaxrt) | get/set | `TCP_USER_TIMEOUT` (ms). |
 //! | `thread_safe` | get | [`SockOpt::ThreadSafe`](crate::SockOpt::ThreadSafe) | get | 1, since every zmtp socket may be shared between threads and tasks (libzmq says 0 for these types). |
-//! | `tos` | get/set | [`SockOpt::Tos`](crate::SockOpt::Tos) | not yet | IP type-of-service (needs engine support). |
+//! | `tos` | get/set | [`SockOpt::Tos`](crate::SockOpt::Tos) | get/set | `IP_TOS` of later tcp sockets. |
 //! | `type` | get | [`SockOpt::Type`](crate::SockOpt::Type) | get | the libzmq socket type number (`ZMQ_PAIR` = 0 ... `ZMQ_STREAM` = 11). |
 //! | `unsubscribe` | neither | [`SockOpt::Unsubscribe`](crate::SockOpt::Unsubscribe) | set | remove a subscription (SUB, XSUB); same as [`Socket::unsubscribe`](crate::Socket::unsubscribe). |
 //! | `use_fd` | neither | [`SockOpt::UseFd`](crate::SockOpt::UseFd) | not supported | zmtp creates its own sockets. |

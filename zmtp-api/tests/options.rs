@@ -218,8 +218,6 @@ async fn lists_match_behaviour_and_nothing_is_silently_ignored() {
         "affinity",
         "curve_server",
         "heartbeat_ivl",
-        "backlog",
-        "tcp_keepalive",
     ] {
         let opt: SockOpt = name.parse().unwrap();
         assert!(!get.contains(&opt) && !set.contains(&opt), "{name}");

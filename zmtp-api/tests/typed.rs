@@ -39,5 +39,6 @@ fn every_stored_option_has_an_effect_class() {
     assert_eq!(SockOpt::RcvTimeo.effect(), Some(Effect::NextCall));
     assert_eq!(SockOpt::Linger.effect(), Some(Effect::AtClose));
     assert_eq!(SockOpt::Type.effect(), None);
-    assert_eq!(SockOpt::Backlog.effect(), None);
+    assert_eq!(SockOpt::Affinity.effect(), None);
+    assert_eq!(SockOpt::Backlog.effect(), Some(Effect::NewConnections));
 }

@@ -58,9 +58,10 @@ impl Socket {
                 ep.clone()
             }
             _ => {
+                let tcp = self.shared.lock().options.tcp_options();
                 let listener = {
                     let _guard = self.shared.runtime.enter();
-                    Listener::bind(ep)?
+                    Listener::bind_with(ep, &tcp)?
                 };
                 let resolved = listener.local_endpoint().clone();
                 let shared = self.shared.clone();
@@ -259,9 +260,10 @@ async fn dial_loop(
     id: PeerId,
     token: tokio_util::sync::CancellationToken,
 ) {
-    let (ivl, max) = {
+    let (ivl, max, tcp) = {
         let st = shared.lock();
-        (st.options.reconnect_ivl, st.options.reconnect_ivl_max)
+        let o = &st.options;
+        (o.reconnect_ivl, o.reconnect_ivl_max, o.tcp_options())
     };
     let mut backoff = Backoff::new(ivl.unwrap_or(Duration::from_millis(100)), max);
     // Set once the socket closes: the instant after which queued messages are abandoned.
@@ -280,7 +282,7 @@ async fn dial_loop(
         let attempt = tokio::select! {
             _ = token.cancelled(), if give_up.is_none() => continue,
             _ = sleep_until_opt(give_up.flatten()) => return,
-            r = zmtp_transport::connect(&ep) => r,
+            r = zmtp_transport::connect_with(&ep, &tcp) => r,
         };
         match attempt {
             Ok(stream) => {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::error::OptionError;
+pub(crate) use super::net_kinds::{IntOrDefault, NonNegative, Tristate};
 use super::value::{OptionValue, ValueKind};
 
 /// One value kind of the table.

@@ -24,9 +24,11 @@ mod error;
 mod kinds;
 mod macros;
 mod meta;
+mod net_kinds;
 mod socket;
 mod sockopt;
 mod table;
+mod tcp;
 mod value;
 
 pub use error::OptionError;

@@ -19,10 +19,13 @@ use super::value::{OptionValue, ValueKind};
 option_table! {
     /// Not supported: I/O thread affinity (zmtp's I/O runs on tokio).
     Affinity = "affinity", Rw, Int, unsupported;
-    /// Not supported yet: the listen backlog (needs engine support).
-    Backlog = "backlog", Rw, Int, unsupported;
-    /// Not supported yet: `SO_BINDTODEVICE` (needs engine support).
-    BindToDevice = "bindtodevice", Rw, Blob, unsupported;
+    /// Supported: the listen backlog of tcp binds made afterwards (libzmq's default 100).
+    Backlog = "backlog", Rw, NonNegative,
+        { Backlog(i64) => backlog: i64 = 100, any, NewConnections };
+    /// Supported: `SO_BINDTODEVICE` for tcp sockets made afterwards, an interface name
+    /// such as `lo` (empty = none; binding to a device needs privileges).
+    BindToDevice = "bindtodevice", Rw, Blob,
+        { BindToDevice(Bytes) => bind_to_device: Bytes = Bytes::new(), any, NewConnections };
     /// Supported: keep only the newest message in each queue (DEALER, PULL, PUSH, PUB,
     /// SUB); readable too (Racket could not set it).
     Conflate = "conflate", Rw, Bool,
@@ -31,8 +34,10 @@ option_table! {
     /// (ROUTER, STREAM), 1 to 255 bytes; consumed by that connect.
     ConnectRoutingId = "connect_routing_id", W, NextRoutingId,
         { ConnectRoutingId(Bytes) => connect_routing_id: Option<Bytes> = None, any, NewConnections };
-    /// Not supported yet: a connect timeout (needs engine support).
-    ConnectTimeout = "connect_timeout", Rw, Int, unsupported;
+    /// Supported: how long one tcp connect attempt may take, in ms (0 = the system's
+    /// limit); a timed-out attempt is retried like a refused one.
+    ConnectTimeout = "connect_timeout", Rw, MsOrNoLimit,
+        { ConnectTimeout(i64) => connect_timeout: Option<Duration> = None, any, NewConnections };
     /// Not supported: CURVE (zmtp implements the NULL mechanism only).
     CurvePublicKey = "curve_publickey", Rw, Blob, unsupported;
     /// Not supported: CURVE (zmtp implements the NULL mechanism only).
@@ -79,9 +84,10 @@ option_table! {
     /// Supported: deliver what matches no subscription (PUB, XPUB, SUB, XSUB).
     InvertMatching = "invert_matching", Rw, Bool,
         { InvertMatching(bool) => invert_matching: bool = false, [Pub, XPub, Sub, XSub], NextCall, InvertMatching };
-    /// Not supported yet: the engine cannot restrict or widen address families
-    /// (`*` binds IPv4; bracketed IPv6 literals always work).
-    Ipv6 = "ipv6", Rw, Bool, unsupported;
+    /// Supported: a wildcard tcp bind (`tcp://*:port`) listens on IPv6 and IPv4 (dual
+    /// stack) instead of IPv4 only. Bracketed IPv6 literals work either way.
+    Ipv6 = "ipv6", Rw, Bool,
+        { Ipv6(bool) => ipv6: bool = false, any, NewConnections };
     /// Supported (read-only): the last endpoint bound or connected, wildcard port
     /// resolved; empty when there is none.
     LastEndpoint = "last_endpoint", R, Blob, computed;
@@ -111,8 +117,10 @@ option_table! {
         { ProbeRouter(bool) => probe_router: bool = false, [Router, Dealer, Req], NextCall, ProbeRouter };
     /// Not supported: multicast (PGM) transports.
     Rate = "rate", Rw, Int, unsupported;
-    /// Not supported yet: `SO_RCVBUF` (needs engine support).
-    RcvBuf = "rcvbuf", Rw, Int, unsupported;
+    /// Supported: `SO_RCVBUF` of tcp sockets made afterwards, in bytes (-1 = the
+    /// system's default).
+    RcvBuf = "rcvbuf", Rw, IntOrDefault,
+        { RcvBuf(i64) => rcvbuf: i64 = -1, any, NewConnections };
     /// Supported: the receive high-water mark, messages per incoming pipe (0 = none).
     RcvHwm = "rcvhwm", Rw, Count,
         { RcvHwm(usize) => rcvhwm: usize = 1000, any, NewConnections };
@@ -145,8 +153,10 @@ option_table! {
         { RouterMandatory(bool) => router_mandatory: bool = false, [Router], NextCall, RouterMandatory };
     /// Not supported: deprecated in libzmq; use a STREAM socket.
     RouterRaw = "router_raw", W, Bool, unsupported;
-    /// Not supported yet: `SO_SNDBUF` (needs engine support).
-    SndBuf = "sndbuf", Rw, Int, unsupported;
+    /// Supported: `SO_SNDBUF` of tcp sockets made afterwards, in bytes (-1 = the
+    /// system's default).
+    SndBuf = "sndbuf", Rw, IntOrDefault,
+        { SndBuf(i64) => sndbuf: i64 = -1, any, NewConnections };
     /// Supported: the send high-water mark, messages per outgoing pipe (0 = none).
     SndHwm = "sndhwm", Rw, Count,
         { SndHwm(usize) => sndhwm: usize = 1000, any, NewConnections };
@@ -164,21 +174,30 @@ option_table! {
     Subscribe = "subscribe", W, Blob, action;
     /// Not supported: deprecated in libzmq.
     TcpAcceptFilter = "tcp_accept_filter", W, Blob, unsupported;
-    /// Not supported yet: TCP keepalive (needs engine support).
-    TcpKeepalive = "tcp_keepalive", Rw, Int, unsupported;
-    /// Not supported yet: TCP keepalive (needs engine support).
-    TcpKeepaliveCnt = "tcp_keepalive_cnt", Rw, Int, unsupported;
-    /// Not supported yet: TCP keepalive (needs engine support).
-    TcpKeepaliveIdle = "tcp_keepalive_idle", Rw, Int, unsupported;
-    /// Not supported yet: TCP keepalive (needs engine support).
-    TcpKeepaliveIntvl = "tcp_keepalive_intvl", Rw, Int, unsupported;
-    /// Not supported yet: `TCP_USER_TIMEOUT` (needs engine support).
-    TcpMaxrt = "tcp_maxrt", Rw, Int, unsupported;
+    /// Supported: `SO_KEEPALIVE` on tcp connections made afterwards (-1 = the system's
+    /// default, 0 = off, 1 = on).
+    TcpKeepalive = "tcp_keepalive", Rw, Tristate,
+        { TcpKeepalive(i64) => tcp_keepalive: i64 = -1, any, NewConnections };
+    /// Supported: `TCP_KEEPCNT` with keepalive on (-1 = the system's default).
+    TcpKeepaliveCnt = "tcp_keepalive_cnt", Rw, IntOrDefault,
+        { TcpKeepaliveCnt(i64) => tcp_keepalive_cnt: i64 = -1, any, NewConnections };
+    /// Supported: `TCP_KEEPIDLE` in seconds with keepalive on (-1 = the system's default).
+    TcpKeepaliveIdle = "tcp_keepalive_idle", Rw, IntOrDefault,
+        { TcpKeepaliveIdle(i64) => tcp_keepalive_idle: i64 = -1, any, NewConnections };
+    /// Supported: `TCP_KEEPINTVL` in seconds with keepalive on (-1 = the system's
+    /// default).
+    TcpKeepaliveIntvl = "tcp_keepalive_intvl", Rw, IntOrDefault,
+        { TcpKeepaliveIntvl(i64) => tcp_keepalive_intvl: i64 = -1, any, NewConnections };
+    /// Supported: `TCP_USER_TIMEOUT` in ms on tcp connections made afterwards (0 = the
+    /// system's default).
+    TcpMaxrt = "tcp_maxrt", Rw, MsOrNoLimit,
+        { TcpMaxrt(i64) => tcp_maxrt: Option<Duration> = None, any, NewConnections };
     /// Supported (read-only): 1, since every zmtp socket may be shared between threads
     /// and tasks (libzmq says 0 for these types).
     ThreadSafe = "thread_safe", R, Int, computed;
-    /// Not supported yet: IP type-of-service (needs engine support).
-    Tos = "tos", Rw, Int, unsupported;
+    /// Supported: `IP_TOS` of tcp sockets made afterwards (0 = leave it).
+    Tos = "tos", Rw, NonNegative,
+        { Tos(i64) => tos: i64 = 0, any, NewConnections };
     /// Supported (read-only): the libzmq socket type number (`ZMQ_PAIR` = 0 ...
     /// `ZMQ_STREAM` = 11).
     Type = "type", R, Int, computed;
