@@ -98,7 +98,7 @@ impl Socket {
     /// assert_eq!(s.get_option(SockOpt::SndHwm)?, OptionValue::Int(10));
     /// assert!(matches!(s.set_option_value(SockOpt::SndHwm, "ten"), Err(Error::BadOptionValue { .. })));
     /// assert!(matches!(s.set_option_value(SockOpt::Type, 1), Err(Error::OptionNotWritable(_))));
-    /// assert!(matches!(s.set_option_value(SockOpt::Backlog, 5), Err(Error::OptionNotSupported(_))));
+    /// assert!(matches!(s.set_option_value(SockOpt::Affinity, 5), Err(Error::OptionNotSupported(_))));
     /// # Ok(()) }
     /// ```
     pub fn set_option_value(&self, opt: SockOpt, value: impl Into<OptionValue>) -> Result<()> {
