@@ -319,7 +319,7 @@ pub(crate) fn check(
     let text = arg.text();
     let raw: &str = &text;
     let (transport, host, port, path, name, use_as) = match &ep {
-        Endpoint::Tcp { host, port } => {
+        Endpoint::Tcp { host, port, .. } => {
             let host = match host {
                 Host::Any => None,
                 Host::Ip(ip) => Some(ip.to_string()),

@@ -87,3 +87,23 @@ async fn ipv6_makes_a_wildcard_bind_reachable_over_ipv6() {
     assert!(ipv6_reachable(true).await);
     assert!(!ipv6_reachable(false).await);
 }
+
+#[tokio::test]
+async fn connect_from_a_source_address() {
+    let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = server.local_addr().unwrap().port();
+    let client = Socket::new(SocketType::Push).unwrap();
+    client.set_option_value(SockOpt::Linger, 0).unwrap();
+    client
+        .connect(format!("tcp://127.0.0.9;127.0.0.1:{port}").as_str())
+        .unwrap();
+    let (_conn, from) = tokio::time::timeout(DEADLINE, server.accept())
+        .await
+        .expect("a connection before the deadline")
+        .unwrap();
+    assert_eq!(from.ip().to_string(), "127.0.0.9");
+    assert_eq!(
+        client.last_endpoint().unwrap(),
+        format!("tcp://127.0.0.9:*;127.0.0.1:{port}")
+    );
+}

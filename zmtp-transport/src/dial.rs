@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use socket2::SockRef;
 use tokio::net::{TcpSocket, TcpStream, UnixStream};
 
-use crate::endpoint::{Endpoint, Host, IpcAddr, Port};
+use crate::endpoint::{Endpoint, Host, IpcAddr, Port, TcpSource};
 use crate::resolve::resolve;
 use crate::unix_addr::abstract_addr;
 use crate::{Stream, TcpOptions, TransportError};
@@ -41,7 +41,11 @@ pub async fn connect_with(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, Tra
 async fn connect_once(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, TransportError> {
     ep.for_connect()?;
     match ep {
-        Endpoint::Tcp { host, port } => {
+        Endpoint::Tcp { host, port, source } => {
+            let local = match source {
+                Some(src) => Some(source_addrs(ep, src).await?),
+                None => None,
+            };
             let Port::Num(port) = *port else {
                 return Err(TransportError::invalid(&ep.to_string(), "wildcard port"));
             };
@@ -55,7 +59,9 @@ async fn connect_once(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, Transpo
             if addrs.is_empty() {
                 return Err(TransportError::Resolve(ep.to_string()));
             }
-            connect_tcp(&addrs, tcp).await.map(Stream::from_tcp)
+            connect_tcp(&addrs, local.as_deref(), tcp)
+                .await
+                .map(Stream::from_tcp)
         }
         Endpoint::Ipc(IpcAddr::Path(path)) => Ok(Stream::Ipc(UnixStream::connect(path).await?)),
         Endpoint::Ipc(IpcAddr::Abstract(name)) => {
@@ -70,10 +76,44 @@ async fn connect_once(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, Transpo
 }
 
 /// Tries each address in order, returning the first connection.
-async fn connect_tcp(addrs: &[SocketAddr], tcp: &TcpOptions) -> Result<TcpStream, TransportError> {
+/// The local addresses a `source;` may bind (its port, or any).
+async fn source_addrs(ep: &Endpoint, src: &TcpSource) -> Result<Vec<SocketAddr>, TransportError> {
+    let port = match src.port {
+        Port::Num(n) => n,
+        Port::Any => 0,
+    };
+    let addrs = match &src.host {
+        Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
+        Host::Any => vec![
+            SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, port)),
+            SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)),
+        ],
+        Host::Name(name) => resolve(name, port).await,
+    };
+    if addrs.is_empty() {
+        return Err(TransportError::Resolve(ep.to_string()));
+    }
+    Ok(addrs)
+}
+
+/// Tries each address in order (from a local address of the same family, when a source
+/// is given), returning the first connection.
+async fn connect_tcp(
+    addrs: &[SocketAddr],
+    local: Option<&[SocketAddr]>,
+    tcp: &TcpOptions,
+) -> Result<TcpStream, TransportError> {
     let mut last = io::Error::new(io::ErrorKind::AddrNotAvailable, "no address to connect to");
     for addr in addrs {
-        match connect_addr(*addr, tcp).await {
+        let from = match local {
+            None => None,
+            Some(local) => match local.iter().find(|l| l.is_ipv4() == addr.is_ipv4()) {
+                Some(l) => Some(*l),
+                // No source of this address family: try the next address.
+                None => continue,
+            },
+        };
+        match connect_addr(*addr, from, tcp).await {
             Ok(stream) => return Ok(stream),
             Err(e) => {
                 tracing::debug!(target: crate::LOG_TARGET, %addr, error = %e, "tcp connect failed");
@@ -85,13 +125,24 @@ async fn connect_tcp(addrs: &[SocketAddr], tcp: &TcpOptions) -> Result<TcpStream
 }
 
 /// One tcp connection attempt with the socket settings applied before and after.
-async fn connect_addr(addr: SocketAddr, tcp: &TcpOptions) -> io::Result<TcpStream> {
+async fn connect_addr(
+    addr: SocketAddr,
+    from: Option<SocketAddr>,
+    tcp: &TcpOptions,
+) -> io::Result<TcpStream> {
     let socket = if addr.is_ipv4() {
         TcpSocket::new_v4()?
     } else {
         TcpSocket::new_v6()?
     };
     tcp.apply_before(SockRef::from(&socket))?;
+    if let Some(from) = from {
+        if from.port() != 0 {
+            // A fixed source port is reused by every reconnect.
+            socket.set_reuseaddr(true)?;
+        }
+        socket.bind(from)?;
+    }
     let stream = socket.connect(addr).await?;
     tcp.apply_connection(SockRef::from(&stream))?;
     Ok(stream)

@@ -23,17 +23,29 @@ pub const INPROC_NAME_MAX: usize = 256;
 /// A parsed endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Endpoint {
-    /// `tcp://host:port`.
+    /// `tcp://host:port`, or `tcp://source;host:port` for a connect from a chosen local
+    /// address (libzmq's form; `source` is `host` or `host:port`).
     Tcp {
         /// Interface / host part.
         host: Host,
         /// Port part.
         port: Port,
+        /// The local address a connect binds first (`None`: the system picks).
+        source: Option<TcpSource>,
     },
     /// `ipc://path` or `ipc://@name`.
     Ipc(IpcAddr),
     /// `inproc://name` (1 to 256 bytes).
     Inproc(String),
+}
+
+/// The local address of `tcp://source;host:port` (port `*`/absent: any).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TcpSource {
+    /// The local interface address or name.
+    pub host: Host,
+    /// The local port.
+    pub port: Port,
 }
 
 /// The host part of a `tcp://` endpoint.
@@ -125,7 +137,16 @@ impl Endpoint {
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Endpoint::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
+            Endpoint::Tcp {
+                host,
+                port,
+                source: None,
+            } => write!(f, "tcp://{host}:{port}"),
+            Endpoint::Tcp {
+                host,
+                port,
+                source: Some(src),
+            } => write!(f, "tcp://{}:{};{host}:{port}", src.host, src.port),
             Endpoint::Ipc(addr) => write!(f, "ipc://{addr}"),
             Endpoint::Inproc(name) => write!(f, "inproc://{name}"),
         }

@@ -23,7 +23,7 @@ mod unix_addr;
 
 pub use backoff::Backoff;
 pub use dial::{connect, connect_with};
-pub use endpoint::{Endpoint, EndpointError, Host, IpcAddr, Port};
+pub use endpoint::{Endpoint, EndpointError, Host, IpcAddr, Port, TcpSource};
 pub use error::TransportError;
 pub use inproc::{InprocBinding, InprocRegistry};
 pub use listener::Listener;

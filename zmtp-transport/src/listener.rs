@@ -64,7 +64,15 @@ impl Listener {
             return Err(TransportError::NoRuntime);
         }
         let (inner, local) = match ep {
-            Endpoint::Tcp { host, port } => {
+            Endpoint::Tcp {
+                source: Some(_), ..
+            } => {
+                return Err(TransportError::invalid(
+                    &ep.to_string(),
+                    "a source address (`src;dst`) is for connect only",
+                ));
+            }
+            Endpoint::Tcp { host, port, .. } => {
                 let listener = tcp::bind(ep, host, *port, tcp)?;
                 let local = tcp_endpoint(listener.local_addr()?);
                 (Inner::Tcp(listener), local)
@@ -156,5 +164,6 @@ fn tcp_endpoint(addr: SocketAddr) -> Endpoint {
     Endpoint::Tcp {
         host: Host::Ip(addr.ip()),
         port: Port::Num(addr.port()),
+        source: None,
     }
 }

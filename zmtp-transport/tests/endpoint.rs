@@ -20,7 +20,11 @@ fn parse_err(s: &str) -> EndpointError {
 }
 
 fn tcp(host: Host, port: Port) -> Endpoint {
-    Endpoint::Tcp { host, port }
+    Endpoint::Tcp {
+        host,
+        port,
+        source: None,
+    }
 }
 
 fn v4(a: u8, b: u8, c: u8, d: u8) -> Host {
@@ -178,7 +182,8 @@ fn invalid_forms() {
         "tcp://[not-v6]:5555",
         "tcp://a b:5555",
         "tcp://a/b:5555",
-        "tcp://127.0.0.1:5555;127.0.0.1:6666",
+        "tcp://;127.0.0.1:6666",
+        "tcp://127.0.0.1:x;127.0.0.1:6666",
         "ipc://",
         "ipc://@",
         "inproc://",

@@ -61,6 +61,7 @@ async fn wildcard_host_binds_all_ipv4() {
     let Endpoint::Tcp {
         host,
         port: Port::Num(port),
+        ..
     } = &local
     else {
         panic!("{local}");
@@ -106,6 +107,7 @@ async fn localhost_name_bind_and_connect() {
     let Endpoint::Tcp {
         host: Host::Ip(ip),
         port: Port::Num(port),
+        ..
     } = local
     else {
         panic!("{local}");

@@ -4,7 +4,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use super::{Endpoint, EndpointError, Host, INPROC_NAME_MAX, IPC_PATH_MAX, IpcAddr, Port};
+use super::{
+    Endpoint, EndpointError, Host, INPROC_NAME_MAX, IPC_PATH_MAX, IpcAddr, Port, TcpSource,
+};
 
 /// Longest DNS name accepted in a `tcp://` host.
 const HOST_NAME_MAX: usize = 253;
@@ -26,18 +28,34 @@ impl FromStr for Endpoint {
 }
 
 fn parse_tcp(s: &str, rest: &str) -> Result<Endpoint, EndpointError> {
-    if rest.contains(';') {
-        return Err(EndpointError::invalid(
-            s,
-            "source addresses (`src;dst`) are not supported",
-        ));
-    }
+    let (source, rest) = match rest.split_once(';') {
+        Some((src, dst)) => (Some(parse_source(s, src)?), dst),
+        None => (None, rest),
+    };
     let Some((host, port)) = rest.rsplit_once(':') else {
         return Err(EndpointError::invalid(s, "missing `:port`"));
     };
     Ok(Endpoint::Tcp {
         host: parse_host(s, host)?,
         port: parse_port(s, port)?,
+        source,
+    })
+}
+
+/// The `source` of `tcp://source;host:port`: `host` or `host:port`.
+fn parse_source(s: &str, src: &str) -> Result<TcpSource, EndpointError> {
+    // A bracketed IPv6 literal without a port has no `:` after its `]`.
+    let has_port = match src.rfind(']') {
+        Some(end) => src[end..].contains(':'),
+        None => src.contains(':'),
+    };
+    let (host, port) = match src.rsplit_once(':') {
+        Some((host, port)) if has_port => (host, parse_port(s, port)?),
+        _ => (src, Port::Any),
+    };
+    Ok(TcpSource {
+        host: parse_host(s, host)?,
+        port,
     })
 }
 
