@@ -12,8 +12,10 @@ use common::*;
 use tokio::sync::mpsc;
 use zmtp_api::monitor::{EventMask, EventType, MonitorEvent};
 
-/// One event as read from a monitor PAIR: its name and endpoint.
-type Ev = (String, String);
+/// One event as read from a monitor PAIR: its name, its endpoint, and its value where
+/// both implementations define it the same way (protocol error and ZAP codes; the
+/// others are descriptors, errnos or jittered intervals).
+type Ev = (String, String, Option<u32>);
 
 /// The events a monitor PAIR delivered so far, and a way to wait for more.
 struct Recorder {
@@ -23,7 +25,12 @@ struct Recorder {
 
 fn parse(frames: &[Vec<u8>]) -> Option<Ev> {
     let ev = MonitorEvent::from_frames(frames)?;
-    Some((ev.event.name().to_string(), ev.endpoint))
+    let value = matches!(
+        ev.event,
+        EventType::HandshakeFailedProtocol | EventType::HandshakeFailedAuth
+    )
+    .then_some(ev.value);
+    Some((ev.event.name().to_string(), ev.endpoint, value))
 }
 
 impl Recorder {
@@ -84,7 +91,13 @@ impl Recorder {
     async fn wait_for(&mut self, name: EventType, n: usize) -> bool {
         let deadline = tokio::time::Instant::now() + T;
         loop {
-            if self.seen.iter().filter(|(e, _)| e == name.name()).count() >= n {
+            if self
+                .seen
+                .iter()
+                .filter(|(e, _, _)| e == name.name())
+                .count()
+                >= n
+            {
                 return true;
             }
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
@@ -102,7 +115,10 @@ impl Recorder {
             self.seen
         );
         let ep = |e: String| if e == endpoint { "<ep>".to_string() } else { e };
-        self.seen.into_iter().map(|(n, e)| (n, ep(e))).collect()
+        self.seen
+            .into_iter()
+            .map(|(n, e, v)| (n, ep(e), v))
+            .collect()
     }
 }
 
@@ -130,7 +146,7 @@ fn collapse(mut v: Vec<Ev>) -> Vec<Ev> {
 }
 
 fn names(v: &[Ev]) -> Vec<&str> {
-    v.iter().map(|(n, _)| n.as_str()).collect()
+    v.iter().map(|(n, _, _)| n.as_str()).collect()
 }
 
 fn assert_same(scenario: &str, libzmq: Vec<Ev>, ours: Vec<Ev>) {
@@ -348,9 +364,61 @@ async fn socket_type_mismatch_matches_libzmq() {
     assert_same("socket type mismatch", l, o);
 }
 
+/// What a raw peer does to a bound socket before any handshake.
+#[derive(Clone, Copy, Debug)]
+enum RawPeer {
+    /// Sends a greeting asking for PLAIN: HANDSHAKE_FAILED_PROTOCOL with
+    /// `ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH`, then DISCONNECTED.
+    PlainGreeting,
+    /// Connects and closes: HANDSHAKE_FAILED_NO_DETAIL, then DISCONNECTED.
+    Hangs,
+}
+
+/// A 64-byte ZMTP 3.0 greeting asking for the PLAIN mechanism.
+fn plain_greeting() -> Vec<u8> {
+    let mut g = vec![0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3, 0];
+    let mut mechanism = b"PLAIN".to_vec();
+    mechanism.resize(20, 0);
+    g.extend_from_slice(&mechanism);
+    g.resize(64, 0);
+    g
+}
+
+async fn failed_handshake(which: Impl, peer: RawPeer) -> Vec<Ev> {
+    use tokio::io::AsyncWriteExt;
+    let ctx = zmq::Context::new();
+    let tag = format!("raw-{which:?}-{peer:?}");
+    let (s, mut rec) = Monitored::new(which, &ctx, SocketType::Pull, &tag);
+    let ep = s.bind("tcp://127.0.0.1:*");
+    let addr = ep.trim_start_matches("tcp://").to_string();
+    let mut raw = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("raw connect");
+    match peer {
+        RawPeer::PlainGreeting => raw.write_all(&plain_greeting()).await.expect("write"),
+        RawPeer::Hangs => drop(raw.shutdown().await),
+    }
+    assert!(
+        rec.wait_for(EventType::Disconnected, 1).await,
+        "{which:?}: {:?}",
+        rec.seen
+    );
+    s.close();
+    rec.finish(&ep).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_handshakes_match_libzmq() {
+    for peer in [RawPeer::PlainGreeting, RawPeer::Hangs] {
+        let l = failed_handshake(Impl::Libzmq, peer).await;
+        let o = failed_handshake(Impl::Ours, peer).await;
+        assert_same(&format!("{peer:?}"), l, o);
+    }
+}
+
 #[test]
 fn collapse_removes_repeated_cycles_only() {
-    let ev = |n: &str| (n.to_string(), String::new());
+    let ev = |n: &str| (n.to_string(), String::new(), None);
     let seq = [
         "A", "D", "C", "R", "D", "C", "R", "D", "C", "R", "B", "B", "E",
     ];

@@ -352,9 +352,9 @@ impl Socket {
             }
             bound = st.bound.iter().map(|(e, _)| e.clone()).collect::<Vec<_>>();
         }
-        self.shared.shutdown.cancel();
-        // Each listener closes now: its CLOSED comes before anything that follows the
-        // close (a monitor's MONITOR_STOPPED). inproc binds report nothing, as in libzmq.
+        // Each listener closes now: its CLOSED is queued before the shutdown is signalled,
+        // so a monitor that ends on that signal (MONITOR_STOPPED) has it. inproc binds
+        // report nothing, as in libzmq.
         for ep in bound
             .iter()
             .filter(|e| !matches!(e, zmtp_transport::Endpoint::Inproc(_)))
@@ -363,6 +363,7 @@ impl Socket {
                 .events
                 .report(ep, crate::events::EventKind::Closed);
         }
+        self.shared.shutdown.cancel();
         self.shared.recv_ready.notify_waiters();
         self.shared.send_ready.notify_waiters();
     }
