@@ -244,8 +244,8 @@ async fn connect_then_close(which: Impl, transport: Transport) -> Vec<Ev> {
     rec.finish(&ep).await
 }
 
-/// A binding socket: listen, accept, handshake, close (the peer stays).
-async fn bind_then_close(which: Impl, transport: Transport) -> Vec<Ev> {
+/// A binding socket: listen, accept, handshake, close (the peer stays, or leaves first).
+async fn bind_then_close(which: Impl, transport: Transport, peer_leaves: bool) -> Vec<Ev> {
     let ctx = zmq::Context::new();
     let addr = BindAddr::new(transport, "mon-bind");
     let tag = format!("bind-{which:?}-{transport:?}");
@@ -258,6 +258,17 @@ async fn bind_then_close(which: Impl, transport: Transport) -> Vec<Ev> {
         "{:?}",
         rec.seen
     );
+    let peer = if peer_leaves {
+        drop(peer);
+        assert!(
+            rec.wait_for(EventType::Disconnected, 1).await,
+            "{:?}",
+            rec.seen
+        );
+        None
+    } else {
+        Some(peer)
+    };
     s.close();
     let events = rec.finish(&ep).await;
     drop(peer);
@@ -317,9 +328,12 @@ async fn connect_then_close_matches_libzmq() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bind_then_close_matches_libzmq() {
     for transport in [Transport::Tcp, Transport::Ipc] {
-        let l = bind_then_close(Impl::Libzmq, transport).await;
-        let o = bind_then_close(Impl::Ours, transport).await;
-        assert_same(&format!("bind {transport:?}"), l, o);
+        for peer_leaves in [false, true] {
+            let l = bind_then_close(Impl::Libzmq, transport, peer_leaves).await;
+            let o = bind_then_close(Impl::Ours, transport, peer_leaves).await;
+            let scenario = format!("bind {transport:?}, peer leaves first: {peer_leaves}");
+            assert_same(&scenario, l, o);
+        }
     }
 }
 

@@ -19,4 +19,5 @@ mod stream;
 
 pub use event::MonitorEvent;
 pub use stream::{DEFAULT_MONITOR_CAPACITY, MonitorEvents};
+pub use zmtp_sockets::ConnectionError;
 pub use zmtp_sockets::events::{EventKind, EventMask, EventType};
