@@ -18,7 +18,10 @@ impl Socket {
     /// a PAIR to `endpoint` to read them. Replaces the socket's monitor, which ends with
     /// `MONITOR_STOPPED`; [`Socket::stop_monitor`] stops this one. The queue holds
     /// [`DEFAULT_MONITOR_CAPACITY`] events: a slow reader loses events, never the socket
-    /// its speed.
+    /// its speed. The previous monitor's PAIR releases its endpoint once it has sent
+    /// `MONITOR_STOPPED`, a moment after the replacement: binding the same endpoint at
+    /// once can fail with [`Error::AddrInUse`], so give each monitor its own endpoint (a
+    /// libzmq reader must reconnect to a new monitor anyway).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
