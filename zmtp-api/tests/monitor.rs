@@ -205,3 +205,54 @@ fn blocking_iterator_with_timeouts() {
     let rest: Vec<EventType> = events.map(|e| e.event).collect();
     assert_eq!(rest, [EventType::Closed, EventType::MonitorStopped]);
 }
+
+#[tokio::test]
+async fn monitoring_again_on_the_same_endpoint_replaces_the_first() {
+    let s = socket(SocketType::Pull);
+    let ep = "inproc://facade-monitor-again";
+    s.monitor(ep, EventMask::ALL).expect("monitor");
+    let old = socket(SocketType::Pair);
+    old.connect(ep).expect("connect");
+    // Replaced on the same endpoint: the old reader gets MONITOR_STOPPED.
+    s.monitor(ep, EventMask::ALL).expect("monitor again");
+    let frames = tokio::time::timeout(DEADLINE, old.recv_multipart())
+        .await
+        .expect("in time")
+        .expect("recv");
+    let ev = MonitorEvent::from_frames(&frames).expect("monitor frames");
+    assert_eq!(ev.event, EventType::MonitorStopped);
+    // The new monitor binds once the old PAIR is gone; a new reader gets its events.
+    let reader = socket(SocketType::Pair);
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    let ev = loop {
+        reader.connect(ep).expect("connect");
+        s.bind("tcp://127.0.0.1:*").expect("bind");
+        match tokio::time::timeout(Duration::from_millis(50), reader.recv_multipart()).await {
+            Ok(frames) => break MonitorEvent::from_frames(&frames.expect("recv")),
+            Err(_) => {
+                assert!(tokio::time::Instant::now() < deadline, "no event");
+                let _ = reader.disconnect(ep);
+            }
+        }
+    };
+    assert_eq!(ev.map(|e| e.event), Some(EventType::Listening));
+}
+
+#[tokio::test]
+async fn a_monitor_nobody_reads_still_stops_and_frees_its_endpoint() {
+    let s = socket(SocketType::Pull);
+    let ep = "inproc://facade-monitor-unread";
+    s.monitor(ep, EventMask::ALL).expect("monitor");
+    s.bind("tcp://127.0.0.1:*").expect("bind");
+    assert!(s.stop_monitor());
+    // The forwarding task gave up its waiting send and closed its PAIR.
+    let probe = socket(SocketType::Pair);
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while probe.bind(ep).is_err() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "endpoint never freed"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}

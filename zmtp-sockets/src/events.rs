@@ -344,6 +344,11 @@ impl EventSink {
         before != listeners.len()
     }
 
+    /// True while the socket's monitor has a live receiver.
+    pub fn has_monitor(&self) -> bool {
+        self.lock().iter().any(|l| l.monitor && !l.tx.is_closed())
+    }
+
     fn add(&self, capacity: usize, mask: EventMask, monitor: bool) -> mpsc::Receiver<SocketEvent> {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         let mut listeners = self.lock();

@@ -91,6 +91,11 @@ impl Socket {
         self.shared.events.stop_monitor()
     }
 
+    /// True while a monitor from [`Socket::monitor`] is live.
+    pub fn has_monitor(&self) -> bool {
+        self.shared.events.has_monitor()
+    }
+
     /// Events that receivers from [`Socket::events`] missed because they were full.
     pub fn events_dropped(&self) -> u64 {
         self.shared.events.dropped()

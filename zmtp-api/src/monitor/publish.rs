@@ -1,14 +1,25 @@
 //! libzmq's `zmq_socket_monitor`: events published on an inproc PAIR as libzmq's
 //! two-frame messages, for code ported from libzmq.
 
-use futures::StreamExt;
-use zmtp_sockets::events::EventMask;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
 
+use futures::StreamExt;
+use zmtp_sockets::events::{EventMask, EventType};
+
+use super::event::MonitorEvent;
 use super::stream::{DEFAULT_MONITOR_CAPACITY, MonitorEvents};
 use crate::endpoint::AsEndpoint;
 use crate::error::{Error, Result};
 use crate::socket::Socket;
 use crate::{Endpoint, SocketType, TransportError};
+
+/// How long a new monitor waits for the PAIR of the one it replaced to free the same
+/// endpoint.
+const REBIND_WAIT: Duration = Duration::from_secs(2);
 
 impl Socket {
     /// Publishes the events in `mask` on a PAIR socket bound at `endpoint` (inproc only,
@@ -16,12 +27,10 @@ impl Socket {
     /// little-endian) and the endpoint (see
     /// [`MonitorEvent::from_frames`](crate::monitor::MonitorEvent::from_frames)). Connect
     /// a PAIR to `endpoint` to read them. Replaces the socket's monitor, which ends with
-    /// `MONITOR_STOPPED`; [`Socket::stop_monitor`] stops this one. The queue holds
-    /// [`DEFAULT_MONITOR_CAPACITY`] events: a slow reader loses events, never the socket
-    /// its speed. The previous monitor's PAIR releases its endpoint once it has sent
-    /// `MONITOR_STOPPED`, a moment after the replacement: binding the same endpoint at
-    /// once can fail with [`Error::AddrInUse`], so give each monitor its own endpoint (a
-    /// libzmq reader must reconnect to a new monitor anyway).
+    /// `MONITOR_STOPPED` (the new one may use the same endpoint: it binds once the old
+    /// PAIR is gone); [`Socket::stop_monitor`] stops this one. Up to
+    /// [`DEFAULT_MONITOR_CAPACITY`] events wait for the reader (also before it connects);
+    /// a slow reader loses events, never the socket its speed.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -49,21 +58,107 @@ impl Socket {
                 TransportError::UnsupportedTransport(ep.to_string()),
             ));
         }
+        let replacing = self.core().has_monitor();
         let pair = Socket::with_context(SocketType::Pair, self.context_ref())?;
-        pair.bind_unchecked(ep)?;
-        let mut events = MonitorEvents::start(self, mask, DEFAULT_MONITOR_CAPACITY);
+        let bound = match pair.bind_unchecked(ep.clone()) {
+            Ok(()) => true,
+            // Probably the PAIR of the monitor being replaced: it goes in a moment.
+            Err(Error::AddrInUse(_)) if replacing => false,
+            Err(e) => return Err(e),
+        };
+        let events = MonitorEvents::start(self, mask, DEFAULT_MONITOR_CAPACITY);
         self.runtime().spawn(async move {
-            while let Some(ev) = events.next().await {
-                // Waits while the reader is slow: the socket's events queue up behind
-                // this (bounded; the excess is dropped), the socket never waits.
-                if let Err(e) = pair.send_multipart(ev.to_frames()).await {
-                    tracing::debug!(target: "zmtp_api", error = %e, "monitor PAIR closed");
-                    break;
-                }
+            if bound || rebind(&pair, &ep).await {
+                forward(events, &pair).await;
             }
             // What was sent reaches a connected reader before the PAIR goes.
             pair.close_and_flush().await;
         });
         Ok(())
+    }
+}
+
+/// Binds `ep` once the replaced monitor's PAIR has freed it (false after
+/// [`REBIND_WAIT`]).
+async fn rebind(pair: &Socket, ep: &Endpoint) -> bool {
+    let deadline = tokio::time::Instant::now() + REBIND_WAIT;
+    let mut delay = Duration::from_millis(1);
+    loop {
+        match pair.bind_unchecked(ep.clone()) {
+            Ok(()) => return true,
+            Err(e) if tokio::time::Instant::now() >= deadline => {
+                tracing::warn!(target: "zmtp_api", endpoint = %ep, error = %e, "monitor endpoint stayed in use; monitor not started");
+                return false;
+            }
+            Err(_) => {}
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// Sends each event to the PAIR. While a send waits (no reader yet, or a slow one) the
+/// stream is still read, into a queue of [`DEFAULT_MONITOR_CAPACITY`] (the excess is
+/// dropped), so a stop or replacement is noticed: the send is then abandoned and
+/// `MONITOR_STOPPED` goes out only if the PAIR has room, so the task always ends.
+async fn forward(mut events: MonitorEvents, pair: &Socket) {
+    let mut queue: VecDeque<MonitorEvent> = VecDeque::new();
+    let mut ended = false;
+    let mut stopped: Option<MonitorEvent> = None;
+    loop {
+        let ev = match queue.pop_front() {
+            Some(ev) => ev,
+            None if ended => break,
+            None => match events.next().await {
+                Some(ev) if ev.event == EventType::MonitorStopped => {
+                    stopped = Some(ev);
+                    break;
+                }
+                Some(ev) => ev,
+                None => break,
+            },
+        };
+        if ended {
+            if pair.try_send(ev.to_frames().to_vec()).is_err() {
+                break;
+            }
+            continue;
+        }
+        let mut send = pin!(pair.send_multipart(ev.to_frames()));
+        let sent = std::future::poll_fn(|cx| {
+            if let Poll::Ready(r) = send.as_mut().poll(cx) {
+                return Poll::Ready(Some(r));
+            }
+            while !ended {
+                match events.poll_next_unpin(cx) {
+                    Poll::Ready(Some(ev)) if ev.event == EventType::MonitorStopped => {
+                        stopped = Some(ev);
+                        ended = true;
+                    }
+                    Poll::Ready(Some(ev)) if queue.len() < DEFAULT_MONITOR_CAPACITY => {
+                        queue.push_back(ev)
+                    }
+                    Poll::Ready(Some(ev)) => {
+                        tracing::debug!(target: "zmtp_api", event = ev.event.name(), "monitor reader behind: event dropped")
+                    }
+                    Poll::Ready(None) => ended = true,
+                    Poll::Pending => break,
+                }
+            }
+            if ended { Poll::Ready(None) } else { Poll::Pending }
+        })
+        .await;
+        match sent {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
+                tracing::debug!(target: "zmtp_api", error = %e, "monitor PAIR closed");
+                return;
+            }
+            // The monitor ended while this send waited: no reader to wait for.
+            None => break,
+        }
+    }
+    if let Some(ev) = stopped {
+        let _ = pair.try_send(ev.to_frames().to_vec());
     }
 }
