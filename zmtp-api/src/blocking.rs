@@ -23,10 +23,12 @@
 //! ```
 
 mod config;
+mod monitor;
 mod run;
 mod socket;
 mod wait;
 
+pub use monitor::MonitorEvents;
 pub use socket::Socket;
 pub use socket::select;
 pub use wait::{Messages, Proxy, proxy};

@@ -13,6 +13,8 @@
 //!   defines them all; [`SockOpt::effect`] says when a change takes effect.
 //! - Endpoints as text or parsed [`Endpoint`] values ([`IntoEndpoints`]), parsed once.
 //! - [`policy`]: which endpoints `bind`/`connect` may use, per [`Context`], task or socket.
+//! - [`monitor`]: lifecycle events with libzmq's codes, as a stream, an iterator or
+//!   libzmq's monitor PAIR.
 //! - [`proxy`]: a symmetric forwarder with a capture callback and a stop future.
 //!
 //! ```
@@ -41,6 +43,7 @@ mod endpoints;
 mod error;
 mod library;
 mod message;
+pub mod monitor;
 mod options;
 pub mod policy;
 mod proxy;

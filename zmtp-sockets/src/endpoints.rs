@@ -19,9 +19,12 @@ impl Socket {
     /// Binds and starts accepting; returns the resolved endpoint (wildcard port filled in).
     pub fn bind(&self, ep: &Endpoint) -> Result<Endpoint, SocketError> {
         self.check_open()?;
-        let resolved = self
-            .bind_inner(ep)
-            .inspect_err(|e| self.emit(ep, EventKind::BindFailed(io_kind(e))))?;
+        let resolved = self.bind_inner(ep).inspect_err(|e| {
+            // libzmq reports nothing for inproc binds.
+            if !matches!(ep, Endpoint::Inproc(_)) {
+                self.emit(ep, EventKind::BindFailed(io_kind(e)));
+            }
+        })?;
         Ok(resolved)
     }
 
@@ -38,7 +41,6 @@ impl Socket {
                 let binding = self.shared.inproc.bind(name, tx)?;
                 let shared = self.shared.clone();
                 let t = token.clone();
-                let endpoint = ep.clone();
                 self.shared.runtime.spawn(async move {
                     let _binding = binding;
                     loop {
@@ -49,10 +51,6 @@ impl Socket {
                                 None => break,
                             },
                         }
-                    }
-                    // Unbind reports its own CLOSED; this one is for the socket's close.
-                    if shared.closed.load(std::sync::atomic::Ordering::Acquire) {
-                        emit(&shared, &endpoint, EventKind::Closed);
                     }
                 });
                 ep.clone()
@@ -73,7 +71,9 @@ impl Socket {
             }
         };
         tracing::debug!(target: "zmtp_sockets", endpoint = %resolved, "bound");
-        self.emit(&resolved, EventKind::Listening);
+        if !matches!(resolved, Endpoint::Inproc(_)) {
+            self.emit(&resolved, EventKind::Listening);
+        }
         let mut st = self.shared.lock();
         st.bound.push((resolved.clone(), token));
         st.last_endpoint = Some(resolved.clone());
@@ -136,7 +136,9 @@ impl Socket {
         let (bound, token) = st.bound.remove(pos);
         drop(st);
         token.cancel();
-        self.emit(&bound, EventKind::Closed);
+        if !matches!(bound, Endpoint::Inproc(_)) {
+            self.emit(&bound, EventKind::Closed);
+        }
         Ok(())
     }
 
@@ -246,10 +248,8 @@ async fn accept_loop(
             }
         }
     }
-    // Unbind reports its own CLOSED; this one is for the socket's close.
-    if shared.closed.load(std::sync::atomic::Ordering::Acquire) {
-        emit(&shared, &endpoint, EventKind::Closed);
-    }
+    // Unbind and close report CLOSED themselves (close does it at once, so the event
+    // precedes a monitor's MONITOR_STOPPED).
 }
 
 /// Connects, runs the connection, and reconnects with backoff until the socket closes.
@@ -279,6 +279,11 @@ async fn dial_loop(
                 return;
             }
         }
+        // libzmq's non-blocking tcp connect says EINPROGRESS (Linux, even on loopback);
+        // ipc connects complete at once.
+        if matches!(ep, Endpoint::Tcp { .. }) {
+            emit(&shared, &ep, EventKind::ConnectDelayed);
+        }
         let attempt = tokio::select! {
             _ = token.cancelled(), if give_up.is_none() => continue,
             _ = sleep_until_opt(give_up.flatten()) => return,
@@ -303,7 +308,12 @@ async fn dial_loop(
                 }
             }
             Err(e) => {
-                tracing::debug!(target: "zmtp_sockets", endpoint = %ep, error = %e, "connect failed")
+                tracing::debug!(target: "zmtp_sockets", endpoint = %ep, error = %e, "connect failed");
+                // libzmq closes the attempt's OS socket and reports it (none was opened
+                // when the name did not resolve).
+                if !matches!(e, zmtp_transport::TransportError::Resolve(_)) {
+                    emit(&shared, &ep, EventKind::Closed);
+                }
             }
         }
         if ivl.is_none() {

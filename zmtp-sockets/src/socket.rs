@@ -75,6 +75,27 @@ impl Socket {
         self.shared.events.subscribe(capacity)
     }
 
+    /// The socket's monitor (libzmq has one per socket): the events in `mask`, with room
+    /// for `capacity` unread ones (further events are dropped and counted). A second call
+    /// replaces the first monitor, whose receiver then ends after the events it holds.
+    pub fn monitor(
+        &self,
+        capacity: usize,
+        mask: crate::events::EventMask,
+    ) -> tokio::sync::mpsc::Receiver<crate::SocketEvent> {
+        self.shared.events.replace_monitor(capacity, mask)
+    }
+
+    /// Ends the monitor from [`Socket::monitor`]; false when there was none.
+    pub fn stop_monitor(&self) -> bool {
+        self.shared.events.stop_monitor()
+    }
+
+    /// True while a monitor from [`Socket::monitor`] is live.
+    pub fn has_monitor(&self) -> bool {
+        self.shared.events.has_monitor()
+    }
+
     /// Events that receivers from [`Socket::events`] missed because they were full.
     pub fn events_dropped(&self) -> u64 {
         self.shared.events.dropped()
@@ -321,6 +342,7 @@ impl Socket {
     /// Closes the socket: stops listeners and dialers; connections get up to the linger
     /// time to send what is queued. Idempotent.
     pub fn close(&self) {
+        let bound;
         {
             let mut st = self.shared.lock();
             if st.closed {
@@ -333,6 +355,18 @@ impl Socket {
             for p in st.peers.iter_mut() {
                 p.wake();
             }
+            bound = st.bound.iter().map(|(e, _)| e.clone()).collect::<Vec<_>>();
+        }
+        // Each listener closes now: its CLOSED is queued before the shutdown is signalled,
+        // so a monitor that ends on that signal (MONITOR_STOPPED) has it. inproc binds
+        // report nothing, as in libzmq.
+        for ep in bound
+            .iter()
+            .filter(|e| !matches!(e, zmtp_transport::Endpoint::Inproc(_)))
+        {
+            self.shared
+                .events
+                .report(ep, crate::events::EventKind::Closed);
         }
         self.shared.shutdown.cancel();
         self.shared.recv_ready.notify_waiters();

@@ -329,7 +329,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
         }
     }
 
-    /// Logs the end and reports it to the event sink (not for our own close).
+    /// Logs the end and reports it to the event sink (not for our own close, as libzmq).
     fn report_end(&self, err: &Arc<ConnectionError>) {
         let peer = &self.link.peer_address;
         match &**err {
@@ -347,11 +347,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
                 tracing::debug!(target: "zmtp_sockets", %peer, reason = %other, "connection ended")
             }
         }
-        let kind = if self.peer.is_some() {
-            EventKind::Disconnected(err.clone())
-        } else {
-            EventKind::HandshakeFailed(err.clone())
-        };
-        self.shared.events.report(&self.link.endpoint, kind);
+        // libzmq's order: a failed handshake reports why, then the disconnect. It checks
+        // the peer's socket type silently (no HANDSHAKE_FAILED_PROTOCOL), so neither do we;
+        // the DISCONNECTED event carries the reason.
+        let incompatible = matches!(
+            &**err,
+            ConnectionError::Protocol(zmtp_codec::ProtocolError::IncompatibleSocketType { .. })
+        );
+        if self.peer.is_none() && !incompatible {
+            self.shared
+                .events
+                .report(&self.link.endpoint, EventKind::HandshakeFailed(err.clone()));
+        }
+        self.shared
+            .events
+            .report(&self.link.endpoint, EventKind::Disconnected(err.clone()));
     }
 }
