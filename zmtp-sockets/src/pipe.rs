@@ -202,7 +202,7 @@ impl Pipe {
 
     /// Takes the peer's oldest unread message; wakes the connection when that makes room
     /// under RCVHWM again.
-    #[inline]
+    #[inline(always)]
     pub fn pop_in(&mut self) -> Option<Message> {
         let was_full = self.in_room() == 0;
         let msg = self.inq.pop_front()?;
