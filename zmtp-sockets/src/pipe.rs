@@ -204,7 +204,8 @@ impl Pipe {
     /// under RCVHWM again.
     #[inline(always)]
     pub fn pop_in(&mut self) -> Option<Message> {
-        let was_full = self.in_room() == 0;
+        // At or beyond RCVHWM (0: unlimited, never full).
+        let was_full = self.in_hwm != 0 && self.inq.len() >= self.in_hwm;
         let msg = self.inq.pop_front()?;
         if was_full {
             self.wake();

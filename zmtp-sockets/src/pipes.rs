@@ -177,36 +177,58 @@ impl PipeTable {
 
     /// Takes the next whole message in fair order: one from the front active pipe, which
     /// then goes to the back of the list (or leaves it, emptied). Returns its sender too.
-    // Inlined into the receive path: with one active pipe this is a pop from its queue
-    // and two length checks.
+    // Inlined into the receive path. With one active pipe this is a pop from its queue
+    // and two length checks; the list is updated before the pop so that the message
+    // moves straight to the caller.
     #[inline(always)]
     pub fn pop_incoming(&mut self) -> Option<(PeerId, Message)> {
         let i = *self.active.front()?;
-        if let Some(slot) = self.slots.get_mut(i as usize)
-            && let Some(pipe) = slot.pipe.as_mut()
-            && let Some(msg) = pipe.pop_in()
-        {
-            self.queued -= 1;
+        let Some(slot) = self.slots.get_mut(i as usize) else {
+            return self.pop_slow();
+        };
+        let queued = slot.pipe.as_ref().map_or(0, Pipe::in_count);
+        if queued == 0 || slot.departed {
+            return self.pop_slow();
+        }
+        if queued == 1 {
+            self.active.pop_front();
+        } else if self.active.len() > 1 {
+            self.active.rotate_left(1);
+        }
+        self.queued -= 1;
+        let from = PeerId::new(i, slot.generation);
+        slot.pipe.as_mut()?.pop_in().map(|m| (from, m))
+    }
+
+    /// [`PipeTable::pop_incoming`] for a departed pipe (freed after its last message), and
+    /// for an active entry without messages (not expected: dropped from the list).
+    #[cold]
+    #[inline(never)]
+    fn pop_slow(&mut self) -> Option<(PeerId, Message)> {
+        loop {
+            let i = *self.active.front()?;
+            let Some(slot) = self.slots.get_mut(i as usize) else {
+                self.active.pop_front();
+                continue;
+            };
+            let Some(msg) = slot.pipe.as_mut().and_then(Pipe::pop_in) else {
+                self.active.pop_front();
+                continue;
+            };
             let from = PeerId::new(i, slot.generation);
-            if pipe.in_count() == 0 {
+            self.queued -= 1;
+            if slot.pipe.as_ref().is_some_and(|p| p.in_count() > 0) {
+                if self.active.len() > 1 {
+                    self.active.rotate_left(1);
+                }
+            } else {
                 self.active.pop_front();
                 if slot.departed {
                     self.free_slot(i as usize);
                 }
-            } else if self.active.len() > 1 {
-                self.active.rotate_left(1);
             }
             return Some((from, msg));
         }
-        self.heal_and_pop()
-    }
-
-    /// Not expected (an active pipe has messages): drops the front entry and goes on.
-    #[cold]
-    #[inline(never)]
-    fn heal_and_pop(&mut self) -> Option<(PeerId, Message)> {
-        self.active.pop_front();
-        self.pop_incoming()
     }
 
     /// Unread messages over every pipe (departed ones included).
