@@ -2,9 +2,10 @@
 //! ipc and inproc alike; libzmq's `pipe_t` is the model).
 //!
 //! A pipe holds the peer's outgoing queue (bounded by SNDHWM, or conflating), the control
-//! items queued beside it (subscriptions), the count of the peer's messages waiting in the
-//! socket's incoming queue (bounded by RCVHWM), the waker of the connection that serves
-//! it, and what routing asked of that connection (kill, close once flushed). Routing
+//! items queued beside it (subscriptions), the peer's incoming messages waiting to be read
+//! (bounded by RCVHWM; the [`PipeTable`](crate::pipes::PipeTable) fair-queues them across
+//! pipes), the waker of the connection that serves it, and what routing asked of that
+//! connection (kill, close once flushed). Routing
 //! reaches pipes through [`PeerSet`](crate::peer::PeerSet); connections (the stream
 //! driver and the inproc link) through the methods here and [`State`](crate::state::State).
 
@@ -32,8 +33,8 @@ pub(crate) struct Pipe {
     out: VecDeque<Message>,
     ctrl: VecDeque<Ctrl>,
     out_hwm: usize,
-    /// The peer's messages waiting in the socket's incoming queue.
-    in_count: usize,
+    /// The peer's whole messages waiting to be read, oldest first.
+    inq: VecDeque<Message>,
     in_hwm: usize,
     /// The connection's waker, set while it waits for work.
     waker: Option<Waker>,
@@ -56,7 +57,7 @@ impl Pipe {
             out: VecDeque::new(),
             ctrl: VecDeque::new(),
             out_hwm: options.sndhwm,
-            in_count: 0,
+            inq: VecDeque::new(),
             in_hwm: options.rcvhwm,
             waker: None,
             connected: false,
@@ -181,30 +182,53 @@ impl Pipe {
         if self.in_hwm == 0 {
             usize::MAX
         } else {
-            self.in_hwm.saturating_sub(self.in_count)
+            self.in_hwm.saturating_sub(self.inq.len())
         }
     }
 
-    /// The peer's messages waiting in the incoming queue.
+    /// The peer's messages waiting to be read.
+    #[inline]
     pub fn in_count(&self) -> usize {
-        self.in_count
+        self.inq.len()
     }
 
-    /// `n` more of the peer's messages entered the incoming queue.
+    /// Queues one of the peer's whole messages for reading. Callers respect
+    /// [`Pipe::in_room`], except for what an ended connection had read (libzmq delivers
+    /// what arrived).
     #[inline]
-    pub fn delivered(&mut self, n: usize) {
-        self.in_count += n;
+    pub fn push_in(&mut self, msg: Message) {
+        self.inq.push_back(msg);
     }
 
-    /// `n` of the peer's messages left the incoming queue (read, or replaced by
-    /// CONFLATE); wakes the connection when that makes room again.
-    #[inline]
-    pub fn released(&mut self, n: usize) {
+    /// Takes the peer's oldest unread message; wakes the connection when that makes room
+    /// under RCVHWM again.
+    #[inline(always)]
+    pub fn pop_in(&mut self) -> Option<Message> {
+        // At or beyond RCVHWM (0: unlimited, never full).
+        let was_full = self.in_hwm != 0 && self.inq.len() >= self.in_hwm;
+        let msg = self.inq.pop_front()?;
+        if was_full {
+            self.wake();
+        }
+        Some(msg)
+    }
+
+    /// Drops every unread message (CONFLATE replacing them, a discarded pipe); returns how
+    /// many there were and wakes the connection if that makes room again.
+    pub fn clear_in(&mut self) -> usize {
         let was_full = self.in_room() == 0;
-        self.in_count = self.in_count.saturating_sub(n);
+        let n = self.inq.len();
+        self.inq.clear();
         if was_full && n > 0 {
             self.wake();
         }
+        n
+    }
+
+    /// The peer's unread messages, oldest first.
+    #[cfg(test)]
+    pub fn incoming(&self) -> impl Iterator<Item = &Message> {
+        self.inq.iter()
     }
 
     // --- the connection ------------------------------------------------------------
@@ -240,6 +264,13 @@ impl Pipe {
         self.ctrl.clear();
         self.waker = None;
         self.unsent = false;
+    }
+
+    /// The pipe left the socket for good while its unread messages wait to be read: what
+    /// was queued for the peer is dropped, and nothing is woken any more.
+    pub fn depart(&mut self) {
+        self.detach();
+        self.out.clear();
     }
 
     /// Routing wants the connection dropped.
@@ -357,16 +388,26 @@ mod tests {
         let waker = Waker::from(count.clone());
         let mut p = Pipe::new(&opts(0, 3, false));
         p.register(&waker);
-        p.delivered(2);
+        p.push_in(msg("a"));
+        p.push_in(msg("b"));
         assert_eq!(p.in_room(), 1);
-        p.released(1);
+        assert!(p.pop_in().is_some());
         // Not full before: no wake.
         assert_eq!(count.0.load(Ordering::SeqCst), 0);
-        p.delivered(2);
+        p.push_in(msg("c"));
+        p.push_in(msg("d"));
         assert_eq!(p.in_room(), 0);
-        p.released(1);
+        assert_eq!(
+            p.pop_in().and_then(|m| m.first().cloned()),
+            Some(Bytes::from_static(b"b"))
+        );
         assert_eq!(count.0.load(Ordering::SeqCst), 1);
         assert_eq!(p.in_count(), 2);
+        p.register(&waker);
+        p.push_in(msg("e"));
+        assert_eq!(p.clear_in(), 3);
+        assert_eq!(count.0.load(Ordering::SeqCst), 2);
+        assert_eq!(p.in_room(), 3);
     }
 
     #[test]

@@ -206,7 +206,7 @@ impl Socket {
             RoutingError::NotSupported => SocketError::NotSupported(self.shared.kind),
         })?;
         if let Some(m) = st.routing.take_local() {
-            let more = st.routing.has_local() || !st.inbox.is_empty();
+            let more = st.routing.has_local() || st.inbox_len() > 0;
             drop(guard);
             if more {
                 self.shared.pass_recv_baton();
@@ -219,7 +219,7 @@ impl Socket {
         while let Some((from, msg)) = st.pop_inbox() {
             match st.routing.on_recv(from, msg) {
                 RecvAction::Deliver(m) => {
-                    let more = !st.inbox.is_empty();
+                    let more = st.inbox_len() > 0;
                     drop(guard);
                     if more {
                         self.shared.pass_recv_baton();
@@ -263,7 +263,7 @@ impl Socket {
                 RecvAction::DropAndKill(reason) => kill_unless_inproc(st, from, reason),
             }
         }
-        let more = rest > 0 || !st.inbox.is_empty() || st.routing.has_local();
+        let more = rest > 0 || st.inbox_len() > 0 || st.routing.has_local();
         drop(ready);
         drop(guard);
         if first.is_some() && more {

@@ -1,5 +1,5 @@
-//! [`State`]: everything behind a socket's lock (routing machine, pipes, incoming queue,
-//! options, endpoints), and the lifecycle steps every connection goes through whatever
+//! [`State`]: everything behind a socket's lock (routing machine, pipes with their
+//! fair-queued incoming messages, options, endpoints), and the lifecycle steps every connection goes through whatever
 //! its transport: attach at handshake, deliver incoming batches, end.
 
 use std::collections::VecDeque;
@@ -19,8 +19,6 @@ use crate::routing::Routing;
 pub(crate) struct State {
     pub routing: Routing,
     pub peers: PipeTable,
-    /// The fair-queued incoming messages of every pipe, in arrival order.
-    pub inbox: VecDeque<(PeerId, Message)>,
     pub options: Options,
     pub closed: bool,
     pub bound: Vec<(Endpoint, CancellationToken)>,
@@ -31,11 +29,11 @@ pub(crate) struct State {
 /// What [`State::deliver`] did with a batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Delivery {
-    /// Messages moved into the incoming queue.
+    /// Messages moved into the pipe's incoming queue.
     pub delivered: usize,
-    /// The incoming queue was empty before (receivers need a wake-up).
+    /// No pipe had unread messages before (receivers need a wake-up).
     pub inbox_was_empty: bool,
-    /// Room left in the pipe's share of the incoming queue.
+    /// Room left in the pipe's incoming queue (RCVHWM).
     pub room: usize,
 }
 
@@ -45,7 +43,6 @@ impl State {
         State {
             routing,
             peers: PipeTable::default(),
-            inbox: VecDeque::new(),
             options: Options::default(),
             closed: false,
             bound: Vec::new(),
@@ -85,29 +82,13 @@ impl State {
         Some(pipe.in_room())
     }
 
-    /// Moves whole messages from a connection's batch into the incoming queue, as far as
-    /// the pipe's RCVHWM allows (CONFLATE: only the newest survives, replacing what the
-    /// pipe has queued). `None` when the pipe is gone.
+    /// Moves whole messages from a connection's batch into its pipe's incoming queue, as
+    /// far as the pipe's RCVHWM allows (CONFLATE: only the newest survives, replacing what
+    /// the pipe has queued). `None` when the pipe is gone.
     #[inline]
     pub fn deliver(&mut self, id: PeerId, batch: &mut VecDeque<Message>) -> Option<Delivery> {
-        let pipe = self.peers.get_mut(id)?;
-        if pipe.conflates() && !batch.is_empty() {
-            let keep = batch.len() - 1;
-            batch.drain(..keep);
-            let before = self.inbox.len();
-            self.inbox.retain(|(from, _)| *from != id);
-            pipe.released(before - self.inbox.len());
-        }
-        let inbox_was_empty = self.inbox.is_empty();
-        let mut room = pipe.in_room();
-        let mut delivered = 0;
-        while room > 0 {
-            let Some(m) = batch.pop_front() else { break };
-            self.inbox.push_back((id, m));
-            delivered += 1;
-            room -= 1;
-        }
-        pipe.delivered(delivered);
+        let inbox_was_empty = self.peers.incoming_len() == 0;
+        let (delivered, room) = self.peers.deliver(id, batch, false)?;
         Some(Delivery {
             delivered,
             inbox_was_empty,
@@ -118,18 +99,17 @@ impl State {
     /// The connection serving `id` ended. Whole messages it read but could not deliver
     /// (`unqueued`) are still queued, beyond RCVHWM, as libzmq delivers what arrived. A
     /// dialed pipe lives on for the next connection (removed from routing meanwhile
-    /// with IMMEDIATE); an accepted one is removed.
+    /// with IMMEDIATE); an accepted one departs (its unread messages are still read).
     pub fn connection_ended(&mut self, id: PeerId, dialed: bool, unqueued: &mut VecDeque<Message>) {
-        let n = unqueued.len();
-        self.inbox.extend(unqueued.drain(..).map(|m| (id, m)));
+        self.peers.deliver(id, unqueued, true);
+        unqueued.clear();
         if !dialed {
-            self.detach_peer(id, n);
+            self.detach_peer(id, 0);
             return;
         }
         let Some(pipe) = self.peers.get_mut(id) else {
             return;
         };
-        pipe.delivered(n);
         let pending = pipe.in_count();
         pipe.detach();
         if self.options.immediate {
@@ -139,22 +119,25 @@ impl State {
         }
     }
 
-    /// Removes a pipe for good. Messages it sent that wait in the incoming queue (its
-    /// count plus `extra` just queued without counting) are still delivered.
-    pub fn detach_peer(&mut self, id: PeerId, extra: usize) -> Option<Pipe> {
+    /// Removes a pipe from the socket for good. Its unread messages (plus `extra` the
+    /// caller counts beside them) are still delivered: routing is told how many.
+    pub fn detach_peer(&mut self, id: PeerId, extra: usize) {
         let pending = self.peers.get(id).map_or(0, |p| p.in_count()) + extra;
         self.routing.detach(id, pending);
-        self.peers.remove(id)
+        self.peers.depart(id);
     }
 
-    /// Takes one message off the incoming queue and releases its slot in the sender's pipe.
+    /// Unread messages over every pipe.
+    #[inline]
+    pub fn inbox_len(&self) -> usize {
+        self.peers.incoming_len()
+    }
+
+    /// Takes the next incoming message in fair order (one whole message per pipe in turn),
+    /// with its sender; the sender's connection is woken if that makes room under RCVHWM.
     #[inline]
     pub fn pop_inbox(&mut self) -> Option<(PeerId, Message)> {
-        let (from, msg) = self.inbox.pop_front()?;
-        if let Some(p) = self.peers.get_mut(from) {
-            p.released(1);
-        }
-        Some((from, msg))
+        self.peers.pop_incoming()
     }
 }
 
@@ -201,7 +184,7 @@ mod tests {
             .expect("attached");
         st.deliver(id, &mut batch(3));
         st.deliver(id, &mut batch(2));
-        assert_eq!(st.inbox.len(), 1);
+        assert_eq!(st.inbox_len(), 1);
         assert_eq!(st.peers.get(id).map(|p| p.in_count()), Some(1));
         let (_, m) = st.pop_inbox().expect("one message");
         assert_eq!(m.first().map(|f| f[0]), Some(1));
@@ -218,7 +201,16 @@ mod tests {
         st.deliver(id, &mut batch(1));
         st.connection_ended(id, false, &mut batch(2));
         assert!(st.peers.get(id).is_none());
-        assert_eq!(st.inbox.len(), 3);
+        assert_eq!(st.inbox_len(), 3);
+        for _ in 0..3 {
+            assert_eq!(st.pop_inbox().map(|(from, _)| from), Some(id));
+        }
+        assert!(st.pop_inbox().is_none());
+        // The slot is free again, under a new id.
+        let (next, _) = st
+            .attach_accepted(PeerMeta::default(), false)
+            .expect("attached");
+        assert_eq!((next.index(), next == id), (id.index(), false));
     }
 
     #[test]
@@ -231,5 +223,82 @@ mod tests {
         st.connection_ended(id, true, &mut VecDeque::new());
         assert!(!st.peers.is_connected(id));
         assert!(st.peers.get(id).is_some());
+    }
+
+    fn tagged(tag: u8, n: usize) -> VecDeque<Message> {
+        (0..n)
+            .map(|i| Message::from(Bytes::from(vec![tag, i as u8])))
+            .collect()
+    }
+
+    fn pop_tags(st: &mut State, n: usize) -> Vec<[u8; 2]> {
+        (0..n)
+            .filter_map(|_| st.pop_inbox())
+            .filter_map(|(_, m)| m.first().map(|f| [f[0], f[1]]))
+            .collect()
+    }
+
+    #[test]
+    fn two_pipes_take_turns_one_whole_message_each() {
+        let mut st = state(SocketType::Pull, |_| {});
+        let (a, _) = st.attach_accepted(PeerMeta::default(), false).expect("a");
+        let (b, _) = st.attach_accepted(PeerMeta::default(), false).expect("b");
+        st.deliver(a, &mut tagged(b'a', 5));
+        st.deliver(b, &mut tagged(b'b', 5));
+        let want: Vec<[u8; 2]> = (0..5).flat_map(|i| [[b'a', i], [b'b', i]]).collect();
+        assert_eq!(pop_tags(&mut st, 10), want);
+        assert_eq!(st.inbox_len(), 0);
+        // A pipe that ran dry rejoins at the back.
+        st.deliver(a, &mut tagged(b'a', 2));
+        st.deliver(b, &mut tagged(b'b', 1));
+        st.deliver(a, &mut tagged(b'c', 1));
+        assert_eq!(
+            pop_tags(&mut st, 4),
+            vec![[b'a', 0], [b'b', 0], [b'a', 1], [b'c', 0]]
+        );
+    }
+
+    #[test]
+    fn a_flooding_pipe_does_not_starve_another() {
+        let mut st = state(SocketType::Pull, |o| o.rcvhwm = 0);
+        let (a, _) = st.attach_accepted(PeerMeta::default(), false).expect("a");
+        let (b, _) = st.attach_accepted(PeerMeta::default(), false).expect("b");
+        st.deliver(a, &mut tagged(b'a', 5000));
+        st.pop_inbox();
+        st.deliver(b, &mut tagged(b'b', 1));
+        let first_two = pop_tags(&mut st, 2);
+        assert!(first_two.contains(&[b'b', 0]), "{first_two:?}");
+        assert_eq!(st.inbox_len(), 4998);
+    }
+
+    #[test]
+    fn a_departed_pipe_keeps_its_turns_until_drained() {
+        let mut st = state(SocketType::Router, |_| {});
+        let meta = |id: &'static [u8]| PeerMeta {
+            identity: Bytes::from_static(id),
+            ..Default::default()
+        };
+        let (a, _) = st.attach_accepted(meta(b"A"), false).expect("a");
+        let (b, _) = st.attach_accepted(meta(b"B"), false).expect("b");
+        st.deliver(a, &mut tagged(b'a', 2));
+        st.deliver(b, &mut tagged(b'b', 2));
+        st.connection_ended(a, false, &mut tagged(b'x', 1));
+        assert!(st.peers.get(a).is_none());
+        let order: Vec<PeerId> = (0..5)
+            .filter_map(|_| st.pop_inbox())
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(order, vec![a, b, a, b, a]);
+    }
+
+    #[test]
+    fn conflate_keeps_one_turn_per_pipe() {
+        let mut st = state(SocketType::Pull, |o| o.conflate = true);
+        let (a, _) = st.attach_accepted(PeerMeta::default(), false).expect("a");
+        let (b, _) = st.attach_accepted(PeerMeta::default(), false).expect("b");
+        st.deliver(a, &mut tagged(b'a', 3));
+        st.deliver(b, &mut tagged(b'b', 2));
+        st.deliver(a, &mut tagged(b'c', 4));
+        assert_eq!(pop_tags(&mut st, 3), vec![[b'c', 3], [b'b', 1]]);
     }
 }

@@ -111,7 +111,7 @@ async fn read_until(io: &mut DuplexStream, want: &[u8]) -> Vec<u8> {
 
 async fn inbox_len(shared: &Shared, n: usize) -> bool {
     for _ in 0..STEPS {
-        if shared.lock().inbox.len() >= n {
+        if shared.lock().inbox_len() >= n {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
@@ -121,7 +121,10 @@ async fn inbox_len(shared: &Shared, n: usize) -> bool {
 
 fn bodies(shared: &Shared) -> Vec<Vec<Bytes>> {
     let st = shared.lock();
-    st.inbox.iter().map(|(_, m)| m.frames().to_vec()).collect()
+    st.peers
+        .incoming()
+        .map(|(_, m)| m.frames().to_vec())
+        .collect()
 }
 
 #[tokio::test(start_paused = true)]
