@@ -123,8 +123,11 @@ async fn heartbeat_peer_ttl_is_honoured() {
 async fn heartbeat_libzmq_honours_the_ttl_of_our_pings() {
     record_background_panics(TEST_PREFIXES);
     let ctx = zmq::Context::new();
+    // Declared first so that it is dropped after the monitored socket (see
+    // `common::types`: a monitor event sent to a closed reader wedges libzmq).
+    let mut mon;
     let mut pull = Zmq::new(&ctx, zmq::PULL);
-    let mut mon = pull.monitor(
+    mon = pull.monitor(
         &ctx,
         (zmq::SocketEvent::HANDSHAKE_SUCCEEDED.to_raw() | zmq::SocketEvent::DISCONNECTED.to_raw())
             as i32,
@@ -157,10 +160,11 @@ async fn heartbeat_libzmq_honours_the_ttl_of_our_pings() {
 async fn heartbeat_libzmq_pings_keep_a_quiet_connection_alive() {
     record_background_panics(TEST_PREFIXES);
     let ctx = zmq::Context::new();
+    let mut mon;
     let mut theirs = Zmq::new(&ctx, zmq::DEALER);
     theirs.raw().set_heartbeat_ivl(100).unwrap();
     theirs.raw().set_heartbeat_timeout(300).unwrap();
-    let mut mon = theirs.monitor(
+    mon = theirs.monitor(
         &ctx,
         (zmq::SocketEvent::HANDSHAKE_SUCCEEDED.to_raw() | zmq::SocketEvent::DISCONNECTED.to_raw())
             as i32,
