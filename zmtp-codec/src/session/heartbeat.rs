@@ -5,11 +5,14 @@
 //! no version), and so do we.
 //!
 //! No clock on the data path: decoding only counts what arrives
-//! ([`Heartbeat::received`]); a timer records the count when it is armed and,
+//! ([`Heartbeat::received`](crate::heartbeat::Heartbeat::received)); a timer records the count when it is armed and,
 //! when it fires, "something arrived meanwhile" is a changed count. Events
 //! decoded without a clock that must start a timer (the data phase began, a
 //! PING with a TTL came) arm [`Timer::Stamp`] at a time already past, so the
 //! next `handle_timeout` learns the time and starts them.
+//!
+//! The settings and counters live in [`crate::heartbeat`]; this module runs
+//! the timers.
 //!
 //! Detection bounds, after the peer's last frame or command:
 //! - timeout `T` (libzmq's rule: armed by a PING we send, cancelled by any
@@ -23,56 +26,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::{Phase, Session, SessionConfig};
+use super::{Phase, Session};
 use crate::ProtocolError;
 use crate::command::Command;
 use crate::timer::Timer;
-
-/// One connection's heartbeat settings and state.
-#[derive(Debug)]
-pub(super) struct Heartbeat {
-    /// How often we PING (`None`: never).
-    ivl: Option<Duration>,
-    /// The TTL our PINGs carry.
-    ttl_deciseconds: u16,
-    /// How long after our PING the peer may stay silent (`None`: forever).
-    timeout: Option<Duration>,
-    /// The TTL of the peer's last PING (`None`: it announced none).
-    peer_ttl: Option<Duration>,
-    /// Frames and commands decoded in the data phase (wrapping): bumped on
-    /// the data path, read only when a heartbeat timer fires.
-    pub(super) received: u64,
-    /// `received` when [`Timer::Timeout`] was armed.
-    timeout_mark: u64,
-    /// `received` when [`Timer::PeerTtl`] was armed.
-    ttl_mark: u64,
-    /// The latest time we were given (creation, `handle_timeout`): never
-    /// after the real time.
-    clock: Instant,
-}
-
-impl Heartbeat {
-    /// The settings of `cfg`, for a session created at `now`.
-    pub(super) fn new(cfg: &SessionConfig, now: Instant) -> Heartbeat {
-        Heartbeat {
-            ivl: cfg.heartbeat_ivl.filter(|d| !d.is_zero()),
-            ttl_deciseconds: cfg.ttl_deciseconds(),
-            timeout: cfg.heartbeat_timeout.filter(|d| !d.is_zero()),
-            peer_ttl: None,
-            received: 0,
-            timeout_mark: 0,
-            ttl_mark: 0,
-            clock: now,
-        }
-    }
-
-    /// Notes the time a `handle_timeout` was given.
-    pub(super) fn observe(&mut self, now: Instant) {
-        if now > self.clock {
-            self.clock = now;
-        }
-    }
-}
 
 impl Session {
     /// The data phase began: the first PING goes out one interval from now.

@@ -21,13 +21,12 @@ use crate::command::{Command, names, parse_ping, split_command};
 use crate::event::{Event, PeerInfo};
 use crate::frame::{COMMAND, FrameDecoder, LONG, WriteBuf, encode_frame, flags_for};
 use crate::greeting::{GREETING_LEN, Greeting};
+use crate::heartbeat::Heartbeat;
 use crate::mechanism::{Mechanism, MechanismStatus};
 use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE};
 use crate::protocol::Protocol;
 use crate::timer::{Timer, Timers};
 use crate::{ProtocolError, SocketType};
-
-use self::heartbeat::Heartbeat;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
