@@ -5,8 +5,9 @@
 //! no version), and so do we.
 //!
 //! No clock on the data path: decoding only counts what arrives
-//! ([`Heartbeat::received`](crate::heartbeat::Heartbeat::received)); a timer records the count when it is armed and,
-//! when it fires, "something arrived meanwhile" is a changed count. Events
+//! ([`Heartbeat::received`](crate::heartbeat::Heartbeat::received)); a timer
+//! records the count when it is armed and, when it fires, "something arrived
+//! meanwhile" is a changed count. Events
 //! decoded without a clock that must start a timer (the data phase began, a
 //! PING with a TTL came) arm [`Timer::Stamp`] at a time already past, so the
 //! next `handle_timeout` learns the time and starts them.
@@ -14,7 +15,8 @@
 //! The settings and counters live in [`crate::heartbeat`]; this module runs
 //! the timers.
 //!
-//! Detection bounds, after the peer's last frame or command:
+//! Detection bounds, after the peer's last frame or command (plus the
+//! driver's timer latency):
 //! - timeout `T` (libzmq's rule: armed by a PING we send, cancelled by any
 //!   traffic): dropped between `T` and `T + IVL` later;
 //! - the peer's TTL `L` (re-armed from the deadline when something arrived
