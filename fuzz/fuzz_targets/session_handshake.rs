@@ -1,6 +1,6 @@
 //! Arbitrary peer bytes into a Session: raw, after a valid greeting, or
-//! after a valid greeting and READY, with timers fired along the way. Must
-//! never panic.
+//! after a valid greeting and READY, with timers (handshake, heartbeats)
+//! fired along the way. Must never panic.
 #![no_main]
 
 use std::time::{Duration, Instant};
@@ -24,6 +24,11 @@ fuzz_target!(|data: &[u8]| {
         config.max_msg_size = Some(64);
     }
     config.handshake_ivl = Some(Duration::from_secs(1));
+    // Heartbeats: PINGs queued between pieces, the timeout and the peer's
+    // TTL (from fuzzed PINGs) running against the simulated clock.
+    config.heartbeat_ivl = Some(Duration::from_millis(2));
+    config.heartbeat_ttl = Duration::from_millis(300);
+    config.heartbeat_timeout = Some(Duration::from_millis(50));
     let start = Instant::now();
     let mut s = Session::new(config, Box::new(NullMechanism::new()), start);
     let mut wb = WriteBuf::with_zero_copy_threshold(32);

@@ -115,6 +115,12 @@ pub enum ProtocolError {
     /// socket reconnects.
     #[error("the handshake timed out")]
     HandshakeTimeout,
+    /// ZMTP heartbeats: the peer sent nothing within ZMQ_HEARTBEAT_TIMEOUT
+    /// of our PING, or within the TTL of its own PING. A timeout, as in
+    /// libzmq (`timeout_error`): the peer is not told, a connecting socket
+    /// reconnects.
+    #[error("the peer sent nothing within the heartbeat timeout")]
+    HeartbeatTimeout,
 }
 
 impl ProtocolError {
@@ -137,7 +143,8 @@ impl ProtocolError {
             | ProtocolError::PeerError(_)
             | ProtocolError::Mechanism(_)
             | ProtocolError::NotReady
-            | ProtocolError::HandshakeTimeout => codes::ZMTP_UNSPECIFIED,
+            | ProtocolError::HandshakeTimeout
+            | ProtocolError::HeartbeatTimeout => codes::ZMTP_UNSPECIFIED,
         }
     }
 
@@ -156,13 +163,16 @@ impl ProtocolError {
 
     /// Whether a connecting socket should stop reconnecting to the endpoint
     /// after this error (libzmq's `protocol_error`). `false` for
-    /// [`HandshakeTimeout`](Self::HandshakeTimeout) (libzmq's
+    /// [`HandshakeTimeout`](Self::HandshakeTimeout) and
+    /// [`HeartbeatTimeout`](Self::HeartbeatTimeout) (libzmq's
     /// `timeout_error`: the connect side retries) and for the local usage
     /// error [`NotReady`](Self::NotReady).
     pub fn stops_reconnect(&self) -> bool {
         !matches!(
             self,
-            ProtocolError::HandshakeTimeout | ProtocolError::NotReady
+            ProtocolError::HandshakeTimeout
+                | ProtocolError::HeartbeatTimeout
+                | ProtocolError::NotReady
         )
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod event;
 pub mod frame;
 pub mod greeting;
+mod heartbeat;
 pub mod mechanism;
 pub mod metadata;
 pub mod protocol;

@@ -60,8 +60,9 @@ pub trait Protocol {
     /// [`poll_event`](Self::poll_event).
     fn take_large_body(&mut self, min: usize) -> Result<Option<(bool, usize)>, ProtocolError>;
 
-    /// Moves pending protocol output (greeting, handshake commands, PONG,
-    /// ERROR) into `out`.
+    /// Moves pending protocol output (greeting, handshake commands, PING,
+    /// PONG, ERROR) into `out`. A PING is queued by
+    /// [`handle_timeout`](Self::handle_timeout): call this after it too.
     fn poll_transmit(&mut self, out: &mut WriteBuf);
 
     /// Whether protocol output is pending.
@@ -85,11 +86,14 @@ pub trait Protocol {
     ) -> Result<(), ProtocolError>;
 
     /// The earliest deadline at which [`handle_timeout`](Self::handle_timeout)
-    /// must be called (`None`: no timer armed).
+    /// must be called (`None`: no timer armed). It may already be past: the
+    /// protocol then asks for the current time (e.g. to start a heartbeat
+    /// timer at the end of the handshake).
     fn poll_timeout(&self) -> Option<Instant>;
 
-    /// Runs the timers due at `now`. An error (e.g.
-    /// [`ProtocolError::HandshakeTimeout`]) ends the connection.
+    /// Runs the timers due at `now` (may queue output: a PING). An error
+    /// (e.g. [`ProtocolError::HandshakeTimeout`] or
+    /// [`ProtocolError::HeartbeatTimeout`]) ends the connection.
     fn handle_timeout(&mut self, now: Instant) -> Result<(), ProtocolError>;
 
     /// Feeds the authenticator's answer to the request of an

@@ -3,19 +3,34 @@
 
 use std::time::{Duration, Instant};
 
-/// One named deadline of a session. Heartbeats will add slots here (send the
-/// next PING, peer silent after a PING, the peer's TTL expired).
+/// One named deadline of a session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Timer {
     /// The handshake must complete before this (ZMQ_HANDSHAKE_IVL).
     Handshake,
+    /// Set to a time already past when something decoded without a clock
+    /// must start a timer (the data phase began, a PING with a TTL came):
+    /// the next `handle_timeout` learns the time and starts it.
+    Stamp,
+    /// Send the next PING (ZMQ_HEARTBEAT_IVL).
+    Ping,
+    /// The peer must have sent something since our PING (ZMQ_HEARTBEAT_TIMEOUT).
+    Timeout,
+    /// The peer must have sent something within the TTL of its PING.
+    PeerTtl,
 }
 
 impl Timer {
     /// Number of slots.
-    const COUNT: usize = 1;
-    /// Every timer, in slot order.
-    const ALL: [Timer; Timer::COUNT] = [Timer::Handshake];
+    const COUNT: usize = 5;
+    /// Every timer, in slot order (the order expired timers are handled in).
+    const ALL: [Timer; Timer::COUNT] = [
+        Timer::Handshake,
+        Timer::Stamp,
+        Timer::Ping,
+        Timer::Timeout,
+        Timer::PeerTtl,
+    ];
 
     fn slot(self) -> usize {
         self as usize
@@ -33,6 +48,16 @@ impl Timers {
     /// [`Instant`] can represent leaves it stopped (it would never fire).
     pub(crate) fn start(&mut self, timer: Timer, now: Instant, after: Duration) {
         self.slots[timer.slot()] = now.checked_add(after);
+    }
+
+    /// Arms `timer` to fire at `at`.
+    pub(crate) fn set(&mut self, timer: Timer, at: Instant) {
+        self.slots[timer.slot()] = Some(at);
+    }
+
+    /// Whether `timer` is armed.
+    pub(crate) fn is_armed(&self, timer: Timer) -> bool {
+        self.slots[timer.slot()].is_some()
     }
 
     /// Disarms `timer`.
@@ -85,5 +110,21 @@ mod tests {
         // unrepresentable deadline: never fires
         t.start(Timer::Handshake, t0, Duration::MAX);
         assert_eq!(t.next(), None);
+    }
+
+    #[test]
+    fn expired_in_slot_order() {
+        let t0 = Instant::now();
+        let mut t = Timers::default();
+        t.start(Timer::PeerTtl, t0, Duration::from_millis(1));
+        t.set(Timer::Stamp, t0);
+        t.start(Timer::Ping, t0, Duration::from_secs(1));
+        assert!(t.is_armed(Timer::Ping));
+        assert_eq!(t.next(), Some(t0));
+        let later = t0 + Duration::from_millis(5);
+        assert_eq!(t.take_expired(later), Some(Timer::Stamp));
+        assert_eq!(t.take_expired(later), Some(Timer::PeerTtl));
+        assert_eq!(t.take_expired(later), None);
+        assert!(!t.is_armed(Timer::PeerTtl));
     }
 }

@@ -10,6 +10,9 @@ use crate::frame::DEFAULT_COPY_THRESHOLD;
 /// libzmq's default ZMQ_HANDSHAKE_IVL: 30 seconds.
 pub const DEFAULT_HANDSHAKE_IVL: Duration = Duration::from_secs(30);
 
+/// The largest TTL a PING can carry: 65535 deciseconds (6553.5 s).
+pub const MAX_HEARTBEAT_TTL: Duration = Duration::from_millis(u16::MAX as u64 * 100);
+
 /// Per-connection settings.
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
@@ -25,12 +28,25 @@ pub struct SessionConfig {
     /// ZMQ_HANDSHAKE_IVL: the handshake must complete this long after the
     /// session is created (`None` = no limit).
     pub handshake_ivl: Option<Duration>,
+    /// ZMQ_HEARTBEAT_IVL: in the data phase, a PING goes out this often,
+    /// the first one this long after the handshake completed (`None` or
+    /// zero = no PINGs).
+    pub heartbeat_ivl: Option<Duration>,
+    /// ZMQ_HEARTBEAT_TTL: the time-to-live our PINGs announce, rounded down
+    /// to deciseconds and capped at [`MAX_HEARTBEAT_TTL`] (zero = none).
+    pub heartbeat_ttl: Duration,
+    /// ZMQ_HEARTBEAT_TIMEOUT, resolved: after one of our PINGs the peer must
+    /// send something within this, or the connection fails with
+    /// [`ProtocolError::HeartbeatTimeout`](crate::ProtocolError::HeartbeatTimeout)
+    /// (`None` or zero = no limit; only used when PINGs are sent). libzmq's
+    /// default, -1, means the interval: the caller resolves it.
+    pub heartbeat_timeout: Option<Duration>,
 }
 
 impl SessionConfig {
     /// Defaults for `socket_type`: empty identity, no size limit, copy
     /// threshold [`DEFAULT_COPY_THRESHOLD`], handshake interval
-    /// [`DEFAULT_HANDSHAKE_IVL`].
+    /// [`DEFAULT_HANDSHAKE_IVL`], no heartbeats.
     pub fn new(socket_type: SocketType) -> SessionConfig {
         SessionConfig {
             socket_type,
@@ -38,6 +54,15 @@ impl SessionConfig {
             max_msg_size: None,
             copy_threshold: DEFAULT_COPY_THRESHOLD,
             handshake_ivl: Some(DEFAULT_HANDSHAKE_IVL),
+            heartbeat_ivl: None,
+            heartbeat_ttl: Duration::ZERO,
+            heartbeat_timeout: None,
         }
+    }
+
+    /// The TTL our PINGs carry, in deciseconds: [`heartbeat_ttl`](Self::heartbeat_ttl)
+    /// rounded down (as libzmq's setsockopt does) and capped at 65535.
+    pub fn ttl_deciseconds(&self) -> u16 {
+        u16::try_from(self.heartbeat_ttl.as_millis() / 100).unwrap_or(u16::MAX)
     }
 }

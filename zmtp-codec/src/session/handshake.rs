@@ -109,6 +109,7 @@ impl Session {
         self.wraps = self.mechanism.wraps_traffic();
         self.timers.stop(Timer::Handshake);
         self.phase = Phase::Ready;
+        self.start_heartbeats();
         Ok(Event::Ready(info))
     }
 
@@ -132,14 +133,22 @@ impl Session {
         }
     }
 
-    /// Runs the timers due at `now`.
+    /// Runs the timers due at `now` (each re-arms itself later than `now`
+    /// or not at all, so this ends).
     #[inline(never)]
     pub(super) fn on_timeout(&mut self, now: Instant) -> Result<(), ProtocolError> {
-        // One kind of timer so far; heartbeat timers will make this a loop.
-        if let Some(Timer::Handshake) = self.timers.take_expired(now)
-            && self.phase != Phase::Ready
-        {
-            return Err(self.fail(ProtocolError::HandshakeTimeout));
+        self.hb.observe(now);
+        while let Some(timer) = self.timers.take_expired(now) {
+            let res = match timer {
+                Timer::Handshake if self.phase != Phase::Ready => {
+                    Err(ProtocolError::HandshakeTimeout)
+                }
+                Timer::Handshake => Ok(()),
+                other => self.on_heartbeat_timer(other, now),
+            };
+            if let Err(e) = res {
+                return Err(self.fail(e));
+            }
         }
         Ok(())
     }

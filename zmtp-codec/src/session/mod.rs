@@ -3,12 +3,14 @@
 //!
 //! The data path (decoding a data frame, encoding one) lives here and is
 //! inlined; the handshake, authentication wait, timers and failure handling
-//! are out of line in the private `handshake` module.
+//! are out of line in the private `handshake` module, heartbeats in
+//! `heartbeat`.
 
 mod config;
 mod handshake;
+mod heartbeat;
 
-pub use config::{DEFAULT_HANDSHAKE_IVL, SessionConfig};
+pub use config::{DEFAULT_HANDSHAKE_IVL, MAX_HEARTBEAT_TTL, SessionConfig};
 
 use std::time::Instant;
 
@@ -19,6 +21,7 @@ use crate::command::{Command, names, parse_ping, split_command};
 use crate::event::{Event, PeerInfo};
 use crate::frame::{COMMAND, FrameDecoder, LONG, WriteBuf, encode_frame, flags_for};
 use crate::greeting::{GREETING_LEN, Greeting};
+use crate::heartbeat::Heartbeat;
 use crate::mechanism::{Mechanism, MechanismStatus};
 use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE};
 use crate::protocol::Protocol;
@@ -63,6 +66,7 @@ pub struct Session {
     subscriptions_as_data: bool,
     peer: Option<PeerInfo>,
     timers: Timers,
+    hb: Heartbeat,
     /// The mechanism's status after an authentication reply, handled by the
     /// next `poll_event`.
     resumed: Option<MechanismStatus>,
@@ -99,6 +103,7 @@ impl Session {
         if let Some(ivl) = cfg.handshake_ivl {
             timers.start(Timer::Handshake, now, ivl);
         }
+        let hb = Heartbeat::new(&cfg, now);
         Session {
             phase: Phase::Greeting,
             wraps: false,
@@ -114,6 +119,7 @@ impl Session {
             subscriptions_as_data: false,
             peer: None,
             timers,
+            hb,
             resumed: None,
             failure: None,
         }
@@ -147,6 +153,8 @@ impl Session {
             let Some(frame) = self.decoder.decode(&mut self.recv)? else {
                 return Ok(None);
             };
+            // Any frame or command counts as traffic for the heartbeat timers.
+            self.hb.received = self.hb.received.wrapping_add(1);
             let frame = if self.wraps {
                 self.mechanism.unwrap(frame)?
             } else {
@@ -177,6 +185,7 @@ impl Session {
             names::PING => {
                 let (ttl_deciseconds, context) = parse_ping(&data);
                 self.queue_command(&Command::pong_for(&context))?;
+                self.on_peer_ping(ttl_deciseconds);
                 Some(Event::Ping { ttl_deciseconds })
             }
             names::PONG => Some(Event::Pong),
@@ -259,7 +268,11 @@ impl Protocol for Session {
         }
         match self.decoder.take_large_header(&mut self.recv, min) {
             Err(e) => Err(self.fail(e)),
-            ok => ok,
+            Ok(Some(header)) => {
+                self.hb.received = self.hb.received.wrapping_add(1);
+                Ok(Some(header))
+            }
+            Ok(None) => Ok(None),
         }
     }
 

@@ -75,12 +75,19 @@ where
     let cfg = {
         let st = shared.lock();
         let o = &st.options;
+        let heartbeat_ivl = Some(o.heartbeat_ivl).filter(|d| !d.is_zero());
         SessionConfig {
             socket_type: shared.kind,
             identity: o.routing_id.clone(),
             max_msg_size: o.max_msg_size,
             copy_threshold: 512,
             handshake_ivl: o.handshake_ivl,
+            heartbeat_ivl,
+            heartbeat_ttl: o.heartbeat_ttl,
+            // libzmq: -1 (unset) = the interval, 0 = no timeout.
+            heartbeat_timeout: o
+                .heartbeat_timeout
+                .map_or(heartbeat_ivl, |d| Some(d).filter(|d| !d.is_zero())),
         }
     };
     let session = Session::new(cfg, Box::new(NullMechanism::new()), now());

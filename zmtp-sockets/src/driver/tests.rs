@@ -1,5 +1,5 @@
-//! The driver over an in-memory duplex with paused time: handshake deadline, ERROR on
-//! refusal, both subscription forms, data both ways, raw STREAM bytes, and the end of
+//! The driver over an in-memory duplex with paused time: handshake deadline, heartbeats,
+//! ERROR on refusal, both subscription forms, data both ways, raw STREAM bytes, and the end of
 //! input in the middle of a frame. The peer's bytes are encoded by hand (or by a codec
 //! session for whole conversations) so that the driver is checked against the wire.
 
@@ -169,6 +169,42 @@ async fn an_incompatible_peer_is_told_why_with_an_error_command() {
     assert!(contains(&got, b"\x05ERROR\x18incompatible socket type"));
     let err = task.await.expect("driver task");
     assert!(err.is_fatal(), "{err}");
+}
+
+/// PINGs go out on an otherwise idle connection (the driver writes what
+/// `handle_timeout` queued), PONGs keep it alive, silence drops it.
+#[tokio::test(start_paused = true)]
+async fn heartbeats_ping_an_idle_peer_and_drop_it_when_silent() {
+    let shared = socket(SocketType::Dealer, |o| {
+        o.heartbeat_ivl = Duration::from_secs(1);
+        o.heartbeat_ttl = Duration::from_millis(3050);
+    });
+    let (ours, mut theirs) = tokio::io::duplex(4096);
+    let task = start(&shared, ours, Role::Accepted);
+    let mut hello = greeting(1);
+    hello.extend(ready("DEALER"));
+    theirs.write_all(&hello).await.expect("write");
+    let t0 = tokio::time::Instant::now();
+    // TTL 30 deciseconds, empty context; one PING per second, each answered.
+    let ping = b"\x04\x07\x04PING\x00\x1e";
+    for n in 1..=3u32 {
+        let got = read_until(&mut theirs, ping).await;
+        assert!(contains(&got, ping), "PING {n}: {got:?}");
+        assert_eq!(t0.elapsed(), Duration::from_secs(n.into()));
+        theirs.write_all(b"\x04\x05\x04PONG").await.expect("write");
+    }
+    assert!(!task.is_finished());
+    // Silent now: dropped one timeout (the interval) after the next PING.
+    let err = task.await.expect("driver task");
+    assert!(
+        matches!(
+            *err,
+            ConnectionError::Protocol(zmtp_codec::ProtocolError::HeartbeatTimeout)
+        ),
+        "{err}"
+    );
+    assert!(!err.is_fatal(), "a connecting socket redials");
+    assert_eq!(t0.elapsed(), Duration::from_secs(5));
 }
 
 async fn subscription_bytes(minor: u8, until: &[u8]) -> Vec<u8> {

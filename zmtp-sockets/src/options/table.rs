@@ -68,12 +68,19 @@ option_table! {
     /// (0 = no limit).
     HandshakeIvl = "handshake_ivl", Rw, MsOrNoLimit,
         { HandshakeIvl(i64) => handshake_ivl: Option<Duration> = Some(Duration::from_secs(30)), any, NewConnections };
-    /// Not supported yet: ZMTP heartbeats (needs engine support).
-    HeartbeatIvl = "heartbeat_ivl", W, Int, unsupported;
-    /// Not supported yet: ZMTP heartbeats (needs engine support).
-    HeartbeatTimeout = "heartbeat_timeout", W, Int, unsupported;
-    /// Not supported yet: ZMTP heartbeats (needs engine support).
-    HeartbeatTtl = "heartbeat_ttl", W, Int, unsupported;
+    /// Supported: send a ZMTP PING this often on each connection, in ms (0 = none);
+    /// readable too, as in libzmq (Racket could only set it).
+    HeartbeatIvl = "heartbeat_ivl", Rw, Ms,
+        { HeartbeatIvl(i64) => heartbeat_ivl: Duration = Duration::ZERO, any, NewConnections };
+    /// Supported: drop a connection whose peer sends nothing within this after one of
+    /// our PINGs, in ms (0 = never; -1, the default, = the heartbeat interval); readable
+    /// too, as in libzmq.
+    HeartbeatTimeout = "heartbeat_timeout", Rw, MsOrForever,
+        { HeartbeatTimeout(i64) => heartbeat_timeout: Option<Duration> = None, any, NewConnections };
+    /// Supported: the time-to-live our PINGs announce, in ms (0 = none); it travels in
+    /// deciseconds, rounded down and capped at 6553.5 s; readable too, as in libzmq.
+    HeartbeatTtl = "heartbeat_ttl", Rw, Ms,
+        { HeartbeatTtl(i64) => heartbeat_ttl: Duration = Duration::ZERO, any, NewConnections };
     /// Supported: the socket's routing id, 1 to 255 bytes, sent as the Identity property
     /// (libzmq's `ZMQ_ROUTING_ID`; `"routing_id"` parses to this too).
     Identity = "identity", Rw, RoutingId,
