@@ -114,9 +114,9 @@
 //! | `gssapi_service_principal` | get/set | [`SockOpt::GssapiServicePrincipal`](crate::SockOpt::GssapiServicePrincipal) | not supported | GSSAPI. |
 //! | `gssapi_service_principal_nametype` | get/set | [`SockOpt::GssapiServicePrincipalNametype`](crate::SockOpt::GssapiServicePrincipalNametype) | not supported | GSSAPI. |
 //! | `handshake_ivl` | get/set | [`SockOpt::HandshakeIvl`](crate::SockOpt::HandshakeIvl) | get/set | how long a connection may take to finish its handshake, in ms (0 = no limit). |
-//! | `heartbeat_ivl` | set | [`SockOpt::HeartbeatIvl`](crate::SockOpt::HeartbeatIvl) | not yet | ZMTP heartbeats (needs engine support). |
-//! | `heartbeat_timeout` | set | [`SockOpt::HeartbeatTimeout`](crate::SockOpt::HeartbeatTimeout) | not yet | ZMTP heartbeats (needs engine support). |
-//! | `heartbeat_ttl` | set | [`SockOpt::HeartbeatTtl`](crate::SockOpt::HeartbeatTtl) | not yet | ZMTP heartbeats (needs engine support). |
+//! | `heartbeat_ivl` | set | [`SockOpt::HeartbeatIvl`](crate::SockOpt::HeartbeatIvl) | get/set | send a ZMTP PING this often on each connection, in ms (0 = none); readable too, as in libzmq (Racket could only set it). |
+//! | `heartbeat_timeout` | set | [`SockOpt::HeartbeatTimeout`](crate::SockOpt::HeartbeatTimeout) | get/set | drop a connection whose peer sends nothing within this after one of our PINGs, in ms (0 = never; -1, the default, = the heartbeat interval); readable too, as in libzmq. |
+//! | `heartbeat_ttl` | set | [`SockOpt::HeartbeatTtl`](crate::SockOpt::HeartbeatTtl) | get/set | the time-to-live our PINGs announce, in ms (0 = none); it travels in deciseconds, rounded down and capped at 6553.5 s; readable too, as in libzmq. |
 //! | `identity` | get/set | [`SockOpt::Identity`](crate::SockOpt::Identity) | get/set | the socket's routing id, 1 to 255 bytes (libzmq's `ZMQ_ROUTING_ID`; `"routing_id"` parses to this too). |
 //! | `immediate` | get/set | [`SockOpt::Immediate`](crate::SockOpt::Immediate) | get/set | queue messages only to completed connections. |
 //! | `invert_matching` | get/set | [`SockOpt::InvertMatching`](crate::SockOpt::InvertMatching) | get/set | deliver what matches no subscription (PUB, XPUB, SUB, XSUB). |

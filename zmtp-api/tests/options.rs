@@ -217,7 +217,6 @@ async fn lists_match_behaviour_and_nothing_is_silently_ignored() {
         "socks_proxy",
         "affinity",
         "curve_server",
-        "heartbeat_ivl",
     ] {
         let opt: SockOpt = name.parse().unwrap();
         assert!(!get.contains(&opt) && !set.contains(&opt), "{name}");

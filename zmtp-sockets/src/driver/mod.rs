@@ -289,6 +289,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
                 return Ok(());
             }
             self.proto.handle_timeout(now())?;
+            if self.proto.has_transmit() {
+                // A timer queued output (a PING): make sure a step writes it, also when
+                // this was the check at the end of a step.
+                cx.waker().wake_by_ref();
+            }
         }
         cx.waker().wake_by_ref();
         Ok(())
