@@ -222,8 +222,41 @@ async fn heartbeat_options_read_back_as_in_libzmq() {
         assert_eq!(z.get_heartbeat_ttl().unwrap(), ttl);
         assert_eq!(z.get_heartbeat_timeout().unwrap(), timeout);
     }
-    // Negative intervals are refused by both.
-    assert!(s.set_option_named("heartbeat_ivl", -1).is_err());
-    assert!(z.set_heartbeat_ivl(-1).is_err());
+    // The TTL is kept in whole deciseconds by both.
+    for ttl in [2599, 6_553_599] {
+        s.set_option_named("heartbeat_ttl", ttl).unwrap();
+        z.set_heartbeat_ttl(ttl).unwrap();
+        assert_eq!(
+            get("heartbeat_ttl"),
+            OptionValue::Int(z.get_heartbeat_ttl().unwrap().into())
+        );
+    }
+    // Edge values: accepted or refused as libzmq does, and read back the same.
+    for (name, v) in [
+        ("heartbeat_ivl", -1),
+        ("heartbeat_ttl", -1),
+        ("heartbeat_ttl", -99),
+        ("heartbeat_ttl", -100),
+        ("heartbeat_ttl", 6_553_600),
+        ("heartbeat_timeout", -1),
+        ("heartbeat_timeout", -2),
+    ] {
+        let (theirs, back) = match name {
+            "heartbeat_ivl" => (z.set_heartbeat_ivl(v), z.get_heartbeat_ivl()),
+            "heartbeat_ttl" => (z.set_heartbeat_ttl(v), z.get_heartbeat_ttl()),
+            _ => (z.set_heartbeat_timeout(v), z.get_heartbeat_timeout()),
+        };
+        let ours = s.set_option_named(name, v);
+        assert_eq!(
+            ours.is_ok(),
+            theirs.is_ok(),
+            "{name} = {v}: {ours:?} vs {theirs:?}"
+        );
+        assert_eq!(
+            get(name),
+            OptionValue::Int(back.unwrap().into()),
+            "{name} after {v}"
+        );
+    }
     s.close();
 }

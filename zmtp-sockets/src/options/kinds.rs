@@ -8,7 +8,9 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::error::OptionError;
-pub(crate) use super::net_kinds::{IntOrDefault, NonNegative, Tristate};
+pub(crate) use super::net_kinds::{
+    DecisecondsMs, IntOrDefault, MsOrDefault, NonNegative, Tristate,
+};
 use super::value::{OptionValue, ValueKind};
 
 /// One value kind of the table.

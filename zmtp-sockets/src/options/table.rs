@@ -73,13 +73,13 @@ option_table! {
     HeartbeatIvl = "heartbeat_ivl", Rw, Ms,
         { HeartbeatIvl(i64) => heartbeat_ivl: Duration = Duration::ZERO, any, NewConnections };
     /// Supported: drop a connection whose peer sends nothing within this after one of
-    /// our PINGs, in ms (0 = never; -1, the default, = the heartbeat interval); readable
-    /// too, as in libzmq.
-    HeartbeatTimeout = "heartbeat_timeout", Rw, MsOrForever,
+    /// our PINGs, in ms (0 = never); unset (read back as -1) it is the heartbeat
+    /// interval; negative values are refused, as in libzmq.
+    HeartbeatTimeout = "heartbeat_timeout", Rw, MsOrDefault,
         { HeartbeatTimeout(i64) => heartbeat_timeout: Option<Duration> = None, any, NewConnections };
-    /// Supported: the time-to-live our PINGs announce, in ms (0 = none); it travels in
-    /// deciseconds, rounded down and capped at 6553.5 s; readable too, as in libzmq.
-    HeartbeatTtl = "heartbeat_ttl", Rw, Ms,
+    /// Supported: the time-to-live our PINGs announce, in ms (0 = none); kept, sent and
+    /// read back in whole deciseconds (rounded down), at most 6553599 ms, as in libzmq.
+    HeartbeatTtl = "heartbeat_ttl", Rw, DecisecondsMs,
         { HeartbeatTtl(i64) => heartbeat_ttl: Duration = Duration::ZERO, any, NewConnections };
     /// Supported: the socket's routing id, 1 to 255 bytes, sent as the Identity property
     /// (libzmq's `ZMQ_ROUTING_ID`; `"routing_id"` parses to this too).
