@@ -91,6 +91,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn bind(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.check_open()?;
         let policies = self.policies();
         for arg in endpoints.into_endpoints() {
             let ep = policy::check(&arg, EndpointMode::Bind, &policies)?;
@@ -110,6 +111,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn bind_one(&self, endpoint: impl AsEndpoint) -> Result<String> {
+        self.check_open()?;
         let arg = endpoint.as_endpoint();
         let ep = policy::check(&arg, EndpointMode::Bind, &self.policies())?;
         Ok(self.core().bind(&ep)?.to_string())
@@ -128,6 +130,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn connect(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.check_open()?;
         let policies = self.policies();
         for arg in endpoints.into_endpoints() {
             let ep = policy::check(&arg, EndpointMode::Connect, &policies)?;
@@ -148,6 +151,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn bind_unchecked(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.check_open()?;
         for arg in endpoints.into_endpoints() {
             self.core().bind(&parse(&arg)?)?;
         }
@@ -166,6 +170,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn connect_unchecked(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.check_open()?;
         for arg in endpoints.into_endpoints() {
             self.core().connect(&parse(&arg)?)?;
         }
@@ -187,6 +192,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn unbind(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.check_open()?;
         for arg in endpoints.into_endpoints() {
             retry_absolute(&arg, |e| self.core().unbind(e))?;
         }
@@ -207,6 +213,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn disconnect(&self, endpoints: impl IntoEndpoints) -> Result<()> {
+        self.check_open()?;
         for arg in endpoints.into_endpoints() {
             retry_absolute(&arg, |e| self.core().disconnect(e))?;
         }

@@ -25,8 +25,10 @@ pub enum Error {
     Closed,
     /// The endpoint could not be parsed or its transport is not supported (Racket:
     /// "invalid endpoint or unsupported endpoint format"; libzmq `EINVAL`,
-    /// `EPROTONOSUPPORT`).
-    #[error("invalid endpoint")]
+    /// `EPROTONOSUPPORT`). The detail is the source: printed as a chain the message
+    /// reads `invalid endpoint or unsupported endpoint format: cannot parse "nonsense":
+    /// missing `scheme://``.
+    #[error("invalid endpoint or unsupported endpoint format")]
     InvalidEndpoint(#[source] TransportError),
     /// The address is already in use (Racket: "error binding socket", `EADDRINUSE`).
     #[error("address in use: {0}")]

@@ -82,6 +82,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn get_option(&self, opt: SockOpt) -> Result<OptionValue> {
+        self.check_open()?;
         Ok(self.core().get_option(opt)?)
     }
 
@@ -102,6 +103,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn set_option_value(&self, opt: SockOpt, value: impl Into<OptionValue>) -> Result<()> {
+        self.check_open()?;
         Ok(self.core().set_option_value(opt, value.into())?)
     }
 
@@ -119,6 +121,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn set_option(&self, opt: SocketOption) -> Result<()> {
+        self.check_open()?;
         Ok(self.core().set_option(opt)?)
     }
 
@@ -132,6 +135,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn subscribe(&self, topic: impl AsRef<[u8]>) -> Result<()> {
+        self.check_open()?;
         self.core()
             .subscribe(Bytes::copy_from_slice(topic.as_ref()))?;
         Ok(())
@@ -148,6 +152,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn unsubscribe(&self, topic: impl AsRef<[u8]>) -> Result<()> {
+        self.check_open()?;
         self.core()
             .unsubscribe(Bytes::copy_from_slice(topic.as_ref()))?;
         Ok(())
@@ -165,6 +170,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn get_option_named(&self, name: &str) -> Result<OptionValue> {
+        self.check_open()?;
         self.get_option(name.parse()?)
     }
 
@@ -180,6 +186,7 @@ impl Socket {
     /// # Ok(()) }
     /// ```
     pub fn set_option_named(&self, name: &str, value: impl Into<OptionValue>) -> Result<()> {
+        self.check_open()?;
         self.set_option_value(name.parse()?, value)
     }
 }

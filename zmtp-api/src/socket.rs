@@ -131,6 +131,20 @@ impl Socket {
 
     /// Closes the socket. Idempotent; pending messages get the linger time to leave.
     ///
+    /// Afterwards every operation fails with [`Error::Closed`](crate::Error::Closed)
+    /// (Racket: "socket is closed"; libzmq: `ENOTSOCK`): send, receive and their `try_`
+    /// forms, bind, connect, unbind and disconnect in all their forms, subscribe,
+    /// unsubscribe, and reading or setting options. Deliberately exempt, by what they
+    /// are for: `close` and `close_and_flush` (idempotent), `is_closed`, `closed` and
+    /// `wait_closed` (they report the closing), `messages` (the stream or iterator ends,
+    /// and in `blocking::select` a closed socket is never ready, like a closed socket as
+    /// a Racket event), `proxy` (ends with `ProxyEnd::Closed`, as Racket's `zmq-proxy`
+    /// returns when a socket closes), `flush` (queued messages may still leave within
+    /// the linger time), the local facts `socket_type`, `same_socket`, `context`,
+    /// `set_policy` and `list_options`, and `last_endpoint`/`endpoints`, whose
+    /// signatures cannot fail: they keep reporting what the socket had (the fallible
+    /// route, like libzmq's `zmq_getsockopt`, is `get_option(SockOpt::LastEndpoint)`).
+    ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> zmtp_api::Result<()> {
@@ -163,6 +177,16 @@ impl Socket {
     /// ```
     pub async fn close_and_flush(&self) {
         self.inner.core.close_and_flush().await;
+    }
+
+    /// [`Error::Closed`](crate::Error::Closed) once the socket is closed; every
+    /// operation that is not exempt (see [`Socket::close`]) checks this first.
+    pub(crate) fn check_open(&self) -> Result<()> {
+        if self.is_closed() {
+            Err(crate::Error::Closed)
+        } else {
+            Ok(())
+        }
     }
 
     /// True after [`Socket::close`].

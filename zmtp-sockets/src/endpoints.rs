@@ -38,7 +38,13 @@ impl Socket {
         let resolved = match ep {
             Endpoint::Inproc(name) => {
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<InprocConnect>();
-                let binding = self.shared.inproc.bind(name, tx)?;
+                // The name is free again the moment `token` fires (unbind, close), not
+                // when this task gets round to dropping the binding.
+                let t = token.clone();
+                let binding = self
+                    .shared
+                    .inproc
+                    .bind_while(name, tx, move || !t.is_cancelled())?;
                 let shared = self.shared.clone();
                 let t = token.clone();
                 self.shared.runtime.spawn(async move {
@@ -130,8 +136,13 @@ impl Socket {
 
     /// Stops listening on a bound endpoint (give the resolved form for wildcard binds,
     /// as [`Socket::bind`] returned it). Connections already accepted stay.
+    /// An inproc name is free for another bind when this returns. Fails with
+    /// [`SocketError::Closed`] on a closed socket.
     pub fn unbind(&self, ep: &Endpoint) -> Result<(), SocketError> {
         let mut st = self.shared.lock();
+        if st.closed {
+            return Err(SocketError::Closed);
+        }
         let pos = find_endpoint(st.bound.iter().map(|(e, _)| e), ep)?;
         let (bound, token) = st.bound.remove(pos);
         drop(st);

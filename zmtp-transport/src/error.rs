@@ -9,7 +9,7 @@ use std::io;
 #[non_exhaustive]
 pub enum TransportError {
     /// The endpoint string is malformed (libzmq: `EINVAL`).
-    #[error("invalid endpoint {endpoint:?}: {reason}")]
+    #[error("cannot parse {endpoint:?}: {reason}")]
     Invalid {
         /// The endpoint as given.
         endpoint: String,

@@ -32,9 +32,16 @@ struct Names<T> {
     next_id: u64,
 }
 
+/// Tells whether a binder still holds its name (see [`InprocRegistry::bind_while`]).
+type Alive = Box<dyn Fn() -> bool + Send>;
+
 enum Entry<T> {
-    /// Bound by the binder with this id; requests go to `tx`.
-    Bound { id: u64, tx: UnboundedSender<T> },
+    /// Bound by the binder with this id; requests go to `tx` while `alive` says so.
+    Bound {
+        id: u64,
+        tx: UnboundedSender<T>,
+        alive: Alive,
+    },
     /// Not bound; requests wait here in arrival order.
     Pending(VecDeque<T>),
 }
@@ -61,27 +68,31 @@ impl<T: Send + 'static> InprocRegistry<T> {
         name: &str,
         tx: UnboundedSender<T>,
     ) -> Result<InprocBinding<T>, TransportError> {
+        self.bind_while(name, tx, || true)
+    }
+
+    /// Like [`InprocRegistry::bind`], but the binder also counts as gone as soon as
+    /// `alive` returns false (e.g. once its cancellation token fired), so the name is
+    /// free again at that moment, before the [`InprocBinding`] is dropped. A request
+    /// arriving after that waits for the next bind of the name.
+    pub fn bind_while(
+        &self,
+        name: &str,
+        tx: UnboundedSender<T>,
+        alive: impl Fn() -> bool + Send + 'static,
+    ) -> Result<InprocBinding<T>, TransportError> {
         let mut names = self.lock();
         let id = names.next_id;
         names.next_id += 1;
         let pending = match names.entries.remove(name) {
-            Some(Entry::Bound {
-                id: old,
-                tx: old_tx,
-            }) if !old_tx.is_closed() => {
-                names.entries.insert(
-                    name.to_owned(),
-                    Entry::Bound {
-                        id: old,
-                        tx: old_tx,
-                    },
-                );
+            Some(entry @ Entry::Bound { .. }) if entry.is_live() => {
+                names.entries.insert(name.to_owned(), entry);
                 return Err(TransportError::AddrInUse(format!("inproc://{name}")));
             }
             Some(Entry::Pending(queue)) => queue,
             Some(Entry::Bound { .. }) | None => VecDeque::new(),
         };
-        let entry = deliver_pending(pending, id, tx);
+        let entry = deliver_pending(pending, id, tx, Box::new(alive));
         names.entries.insert(name.to_owned(), entry);
         tracing::debug!(target: crate::LOG_TARGET, name, "inproc bound");
         Ok(InprocBinding {
@@ -99,6 +110,10 @@ impl<T: Send + 'static> InprocRegistry<T> {
             .entries
             .entry(name.to_owned())
             .or_insert_with(|| Entry::Pending(VecDeque::new()));
+        if matches!(entry, Entry::Bound { .. }) && !entry.is_live() {
+            // The binder is gone (or going): the request waits for the next bind.
+            *entry = Entry::Pending(VecDeque::new());
+        }
         match entry {
             Entry::Bound { tx, .. } => {
                 if let Err(returned) = tx.send(request) {
@@ -121,7 +136,7 @@ impl<T: Send + 'static> InprocRegistry<T> {
 
     /// True if `name` is bound to a binder whose receiver is still open.
     pub fn is_bound(&self, name: &str) -> bool {
-        matches!(self.lock().entries.get(name), Some(Entry::Bound { tx, .. }) if !tx.is_closed())
+        matches!(self.lock().entries.get(name), Some(e @ Entry::Bound { .. }) if e.is_live())
     }
 
     /// Number of requests waiting for `name` to be bound.
@@ -152,14 +167,29 @@ impl<T: Send + 'static> InprocRegistry<T> {
 /// Sends `pending` to `tx` in order and returns the new bound entry. If the
 /// receiver is already closed the binder counts as gone, so the undelivered
 /// requests stay pending.
-fn deliver_pending<T>(mut pending: VecDeque<T>, id: u64, tx: UnboundedSender<T>) -> Entry<T> {
+fn deliver_pending<T>(
+    mut pending: VecDeque<T>,
+    id: u64,
+    tx: UnboundedSender<T>,
+    alive: Alive,
+) -> Entry<T> {
     while let Some(request) = pending.pop_front() {
         if let Err(returned) = tx.send(request) {
             pending.push_front(returned.0);
             return Entry::Pending(pending);
         }
     }
-    Entry::Bound { id, tx }
+    Entry::Bound { id, tx, alive }
+}
+
+impl<T> Entry<T> {
+    /// True for a bound entry whose binder still holds the name.
+    fn is_live(&self) -> bool {
+        match self {
+            Entry::Bound { tx, alive, .. } => !tx.is_closed() && alive(),
+            Entry::Pending(_) => false,
+        }
+    }
 }
 
 fn lock<T>(names: &Mutex<Names<T>>) -> MutexGuard<'_, Names<T>> {

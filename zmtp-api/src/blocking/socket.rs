@@ -355,7 +355,10 @@ impl Socket {
 }
 
 /// Waits until one of `sockets` has a message (or `timeout` passes: `Ok(None)`), and
-/// returns its index and the message. Only the returned message is taken.
+/// returns its index and the message. Only the returned message is taken. A closed
+/// socket is never ready (as a closed socket used as a Racket event); only when every
+/// socket is closed does `select` fail, with [`Error::Closed`], instead of waiting for
+/// ever.
 ///
 /// ```
 /// use zmtp_api::{blocking, SocketType};
@@ -375,12 +378,18 @@ pub fn select(sockets: &[&Socket], timeout: Option<Duration>) -> Result<Option<(
     let Some(first) = sockets.first() else {
         return Ok(None);
     };
-    let any = futures::future::select_all(
-        sockets
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Box::pin(async move { s.inner.recv_message().await.map(|m| (i, m)) })),
-    );
+    let any = futures::future::select_all(sockets.iter().enumerate().map(|(i, s)| {
+        Box::pin(async move {
+            match s.inner.recv_message().await {
+                // A closed socket is never ready, unless every socket is closed: then
+                // nothing could ever become ready.
+                Err(Error::Closed) if !sockets.iter().all(|s| s.is_closed()) => {
+                    std::future::pending().await
+                }
+                r => r.map(|m| (i, m)),
+            }
+        })
+    }));
     let any = async move { any.await.0 };
     let handle = first.inner.runtime();
     match timeout {
