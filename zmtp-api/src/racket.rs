@@ -120,7 +120,7 @@
 //! | `identity` | get/set | [`SockOpt::Identity`](crate::SockOpt::Identity) | get/set | the socket's routing id, 1 to 255 bytes (libzmq's `ZMQ_ROUTING_ID`; `"routing_id"` parses to this too). |
 //! | `immediate` | get/set | [`SockOpt::Immediate`](crate::SockOpt::Immediate) | get/set | queue messages only to completed connections. |
 //! | `invert_matching` | get/set | [`SockOpt::InvertMatching`](crate::SockOpt::InvertMatching) | get/set | deliver what matches no subscription (PUB, XPUB, SUB, XSUB). |
-//! | `ipv6` | get/set | [`SockOpt::Ipv6`](crate::SockOpt::Ipv6) | get/set | a wildcard tcp bind listens dual stack. |
+//! | `ipv6` | get/set | [`SockOpt::Ipv6`](crate::SockOpt::Ipv6) | get/set | IPv6 addresses allowed, wildcard binds dual stack (off: IPv4 only, as libzmq). |
 //! | `last_endpoint` | get | [`SockOpt::LastEndpoint`](crate::SockOpt::LastEndpoint) | get | the last endpoint bound or connected, wildcard port resolved; empty when there is none. |
 //! | `linger` | get/set | [`SockOpt::Linger`](crate::SockOpt::Linger) | get/set | how long a closed socket keeps trying to send queued messages, in ms (-1 = until sent, 0 = drop them). The default is 100 ms, as in Racket. |
 //! | `maxmsgsize` | get/set | [`SockOpt::MaxMsgSize`](crate::SockOpt::MaxMsgSize) | get/set | the largest frame accepted from a peer, in bytes (-1 = unlimited). As in libzmq it applies to handshake commands too, so keep it above ~100 bytes. |

@@ -68,6 +68,7 @@ async fn ipv6_reachable(ipv6: bool) -> bool {
     let port = bound.rsplit(':').next().unwrap().to_owned();
     let client = Socket::new(SocketType::Push).unwrap();
     client.set_option_value(SockOpt::Linger, 0).unwrap();
+    client.set_option_value(SockOpt::Ipv6, 1).unwrap();
     client
         .connect(format!("tcp://[::1]:{port}").as_str())
         .unwrap();

@@ -56,6 +56,12 @@ async fn connect_once(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, Transpo
                     return Err(TransportError::invalid(&ep.to_string(), "wildcard host"));
                 }
             };
+            // As libzmq: without ZMQ_IPV6 only IPv4 addresses are used (an IPv6 literal
+            // then never connects).
+            let addrs: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| a.is_ipv4() || tcp.ipv6)
+                .collect();
             if addrs.is_empty() {
                 return Err(TransportError::Resolve(ep.to_string()));
             }

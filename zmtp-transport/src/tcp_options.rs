@@ -31,8 +31,10 @@ pub struct TcpOptions {
     pub bind_to_device: Option<Vec<u8>>,
     /// The listen backlog (`ZMQ_BACKLOG`; libzmq's default is 100).
     pub backlog: Option<u32>,
-    /// `ZMQ_IPV6`: a wildcard bind (`tcp://*:port`) listens on IPv6 and IPv4 (dual stack)
-    /// instead of IPv4 only.
+    /// `ZMQ_IPV6`: IPv6 addresses may be used, and a wildcard bind (`tcp://*:port`)
+    /// listens on IPv6 and IPv4 (dual stack). Without it, as in libzmq, binding an IPv6
+    /// address fails (`ENODEV`), connects use only the IPv4 addresses of a name and an
+    /// IPv6 literal never connects.
     pub ipv6: bool,
     /// `ZMQ_CONNECT_TIMEOUT`: how long one connect attempt may take.
     pub connect_timeout: Option<Duration>,

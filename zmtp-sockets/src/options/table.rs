@@ -91,8 +91,10 @@ option_table! {
     /// Supported: deliver what matches no subscription (PUB, XPUB, SUB, XSUB).
     InvertMatching = "invert_matching", Rw, Bool,
         { InvertMatching(bool) => invert_matching: bool = false, [Pub, XPub, Sub, XSub], NextCall, InvertMatching };
-    /// Supported: a wildcard tcp bind (`tcp://*:port`) listens on IPv6 and IPv4 (dual
-    /// stack) instead of IPv4 only. Bracketed IPv6 literals work either way.
+    /// Supported, as in libzmq: with it IPv6 addresses may be used and a wildcard tcp
+    /// bind (`tcp://*:port`) listens dual stack; without it (the default) a bind to an
+    /// IPv6 address fails, connects use only a name's IPv4 addresses and an IPv6 literal
+    /// never connects.
     Ipv6 = "ipv6", Rw, Bool,
         { Ipv6(bool) => ipv6: bool = false, any, NewConnections };
     /// Supported (read-only): the last endpoint bound or connected, wildcard port

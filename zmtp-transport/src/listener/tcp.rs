@@ -31,10 +31,16 @@ pub(super) fn bind(
     let addr = match host {
         Host::Any if opts.ipv6 => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
         Host::Any => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+        Host::Ip(ip) if ip.is_ipv6() && !opts.ipv6 => {
+            // As libzmq: an IPv6 address needs ZMQ_IPV6 (it fails with ENODEV).
+            return Err(TransportError::Io(io::Error::from_raw_os_error(
+                libc::ENODEV,
+            )));
+        }
         Host::Ip(ip) => SocketAddr::new(*ip, port),
         Host::Name(name) => resolve_blocking(name, port)
             .into_iter()
-            .next()
+            .find(|a| a.is_ipv4() || opts.ipv6)
             .ok_or_else(|| TransportError::Resolve(ep.to_string()))?,
     };
     let socket = if addr.is_ipv4() {
