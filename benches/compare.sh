@@ -37,6 +37,7 @@
 #   NO_BUILD=1             skip the cargo builds (a BASELINE must then be built already)
 #   CARGO_TARGET_DIR=/work/target-bench, JOBS=2   build settings (both crates)
 #   ZMTP_PERF_RUNTIME=multi|current, ZMTP_PERF_THREADS=N   runtime of our tools
+#   ZMTP_PERF_MONITOR=1    our tools attach a socket monitor (every event) and drain it
 #   ZMTP_PERF_SENDER_GRACE_MS=N   senders (all) stay connected N ms after the last send
 #   ZMTP_PERF_OMQ_MODE=blocking|async   OMQ.rs tools: blocking sockets on an OMQ-owned
 #                          I/O thread (default) or async sockets on a current-thread runtime

@@ -117,6 +117,18 @@ pub fn sender_grace() -> Option<std::time::Duration> {
         .map(std::time::Duration::from_millis)
 }
 
+/// With `ZMTP_PERF_MONITOR=1`, attaches a monitor (every event) to an async socket and
+/// drains it in a task, to measure what a monitored socket costs; otherwise nothing.
+/// Call it inside the runtime, right after creating the socket.
+pub fn maybe_monitor(s: &zmtp_api::Socket) {
+    if std::env::var("ZMTP_PERF_MONITOR").ok().as_deref() != Some("1") {
+        return;
+    }
+    use futures::StreamExt;
+    let mut events = s.monitor_events(zmtp_api::monitor::EventMask::ALL);
+    tokio::spawn(async move { while events.next().await.is_some() {} });
+}
+
 /// True when `ZMTP_PERF_API=blocking`: the tools then use [`zmtp_api::blocking::Socket`]
 /// with no tokio runtime of their own (the sockets' I/O runs on zmtp's internal I/O
 /// thread). Unset or `async`: the async [`zmtp_api::Socket`] on the runtime of [`run`].

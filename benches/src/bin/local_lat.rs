@@ -27,6 +27,7 @@ fn main() {
     }
     run(async move {
         let s = Socket::new(SocketType::Rep).unwrap_or_else(|e| fail("socket", e));
+        benches::maybe_monitor(&s);
         s.set_option(SocketOption::Linger(-1))
             .unwrap_or_else(|e| fail("set_option", e));
         s.bind(&args.endpoint).unwrap_or_else(|e| fail("bind", e));

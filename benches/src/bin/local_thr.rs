@@ -36,6 +36,7 @@ fn main() {
     }
     run(async move {
         let s = Socket::new(SocketType::Pull).unwrap_or_else(|e| fail("socket", e));
+        benches::maybe_monitor(&s);
         s.bind(&args.endpoint).unwrap_or_else(|e| fail("bind", e));
 
         check(s.recv().await);

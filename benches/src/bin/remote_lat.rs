@@ -33,6 +33,7 @@ fn main() {
     }
     run(async move {
         let s = Socket::new(SocketType::Req).unwrap_or_else(|e| fail("socket", e));
+        benches::maybe_monitor(&s);
         s.connect(&args.endpoint)
             .unwrap_or_else(|e| fail("connect", e));
 

@@ -35,6 +35,7 @@ fn main() {
     }
     run(async move {
         let s = Socket::new(SocketType::Push).unwrap_or_else(|e| fail("socket", e));
+        benches::maybe_monitor(&s);
         s.set_option(SocketOption::Linger(-1))
             .unwrap_or_else(|e| fail("set_option", e));
         s.connect(&args.endpoint)
