@@ -29,7 +29,7 @@ async fn binds_follow_the_ipv6_option_as_in_libzmq() {
             let mapped = ipv6 && ep.starts_with("tcp://127.");
             if theirs && !mapped {
                 let z_last = z.get_last_endpoint().unwrap().unwrap();
-                let s_last = s.last_endpoint().unwrap();
+                let s_last = s.last_endpoint().unwrap().unwrap();
                 assert_eq!(
                     without_port(&s_last),
                     without_port(&z_last),

@@ -94,7 +94,7 @@ async fn router_dealer(binder: Binder, transport: Transport) {
     // A second, anonymous DEALER gets an automatic 5-byte id starting with 0.
     let mut z2 = Zmq::new(&ctx, zmq::DEALER);
     let ep = match binder {
-        Binder::Ours => ours.last_endpoint().unwrap(),
+        Binder::Ours => ours.last_endpoint().unwrap().unwrap(),
         Binder::Libzmq => return,
     };
     z2.connect(&ep);

@@ -73,7 +73,7 @@ impl Socket {
     /// # async fn main() -> zmtp_api::Result<()> {
     /// use zmtp_api::{Socket, SocketType};
     /// let rep = Socket::builder(SocketType::Rep).bind("tcp://127.0.0.1:*").build()?;
-    /// assert!(rep.last_endpoint().is_some());
+    /// assert!(rep.last_endpoint()?.is_some());
     /// # Ok(()) }
     /// ```
     pub fn builder(kind: SocketType) -> SocketBuilder<Socket> {
@@ -221,7 +221,7 @@ impl<S: From<Socket>> SocketBuilder<S> {
     /// let s = Socket::builder(SocketType::Pull)
     ///     .bind(["inproc://doc-b1", "inproc://doc-b2"])
     ///     .build()?;
-    /// assert_eq!(s.endpoints(EndpointMode::Bind), ["inproc://doc-b2", "inproc://doc-b1"]);
+    /// assert_eq!(s.endpoints(EndpointMode::Bind)?, ["inproc://doc-b2", "inproc://doc-b1"]);
     /// # Ok(()) }
     /// ```
     pub fn bind(mut self, endpoints: impl IntoEndpoints) -> Self {
@@ -236,7 +236,7 @@ impl<S: From<Socket>> SocketBuilder<S> {
     /// # async fn main() -> zmtp_api::Result<()> {
     /// use zmtp_api::{EndpointMode, Socket, SocketType};
     /// let s = Socket::builder(SocketType::Push).connect("tcp://127.0.0.1:5999").build()?;
-    /// assert_eq!(s.endpoints(EndpointMode::Connect), ["tcp://127.0.0.1:5999"]);
+    /// assert_eq!(s.endpoints(EndpointMode::Connect)?, ["tcp://127.0.0.1:5999"]);
     /// # Ok(()) }
     /// ```
     pub fn connect(mut self, endpoints: impl IntoEndpoints) -> Self {

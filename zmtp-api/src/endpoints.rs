@@ -24,22 +24,24 @@ impl Socket {
         self.context_ref().policy().into_iter().chain(own).collect()
     }
 
-    /// The last endpoint bound or connected, with a wildcard port resolved.
+    /// The last endpoint bound or connected, with a wildcard port resolved. Fails with
+    /// [`Error::Closed`] on a closed socket, as libzmq's `ZMQ_LAST_ENDPOINT` does.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> zmtp_api::Result<()> {
     /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
-    /// assert_eq!(s.last_endpoint(), None);
+    /// assert_eq!(s.last_endpoint()?, None);
     /// s.bind("inproc://doc-last")?;
-    /// assert_eq!(s.last_endpoint().as_deref(), Some("inproc://doc-last"));
+    /// assert_eq!(s.last_endpoint()?.as_deref(), Some("inproc://doc-last"));
     /// # Ok(()) }
     /// ```
-    pub fn last_endpoint(&self) -> Option<String> {
-        self.core().last_endpoint().map(|e| e.to_string())
+    pub fn last_endpoint(&self) -> Result<Option<String>> {
+        Ok(self.last_endpoint_parsed()?.map(|e| e.to_string()))
     }
 
-    /// Endpoints bound or connected, newest first.
+    /// Endpoints bound or connected, newest first. Fails with [`Error::Closed`] on a
+    /// closed socket (Racket's `zmq-list-endpoints` raises there too).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -48,30 +50,34 @@ impl Socket {
     /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
     /// s.bind("inproc://doc-a")?;
     /// s.bind("inproc://doc-b")?;
-    /// assert_eq!(s.endpoints(EndpointMode::Bind), ["inproc://doc-b", "inproc://doc-a"]);
+    /// assert_eq!(s.endpoints(EndpointMode::Bind)?, ["inproc://doc-b", "inproc://doc-a"]);
     /// # Ok(()) }
     /// ```
-    pub fn endpoints(&self, mode: EndpointMode) -> Vec<String> {
-        self.core()
+    pub fn endpoints(&self, mode: EndpointMode) -> Result<Vec<String>> {
+        self.check_open()?;
+        Ok(self
+            .core()
             .endpoints(mode == EndpointMode::Bind)
             .iter()
             .map(ToString::to_string)
-            .collect()
+            .collect())
     }
 
-    /// The last endpoint bound or connected, parsed, with a wildcard port resolved.
+    /// The last endpoint bound or connected, parsed, with a wildcard port resolved
+    /// ([`Error::Closed`] on a closed socket).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> zmtp_api::Result<()> {
     /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pub)?;
     /// s.bind("tcp://127.0.0.1:*")?;
-    /// let ep: zmtp_api::Endpoint = s.last_endpoint_parsed().unwrap();
+    /// let ep: zmtp_api::Endpoint = s.last_endpoint_parsed()?.unwrap();
     /// assert_eq!(ep.transport(), "tcp");
     /// # Ok(()) }
     /// ```
-    pub fn last_endpoint_parsed(&self) -> Option<Endpoint> {
-        self.core().last_endpoint()
+    pub fn last_endpoint_parsed(&self) -> Result<Option<Endpoint>> {
+        self.check_open()?;
+        Ok(self.core().last_endpoint())
     }
 
     /// Binds to each endpoint in turn (`tcp://*:5555`, `tcp://127.0.0.1:*`,
@@ -85,9 +91,9 @@ impl Socket {
     /// # async fn main() -> zmtp_api::Result<()> {
     /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Pull)?;
     /// s.bind("tcp://127.0.0.1:*")?;
-    /// assert!(s.last_endpoint().unwrap().starts_with("tcp://127.0.0.1:"));
+    /// assert!(s.last_endpoint()?.unwrap().starts_with("tcp://127.0.0.1:"));
     /// s.bind(["inproc://doc-bind-1", "inproc://doc-bind-2"])?;
-    /// assert_eq!(s.endpoints(zmtp_api::EndpointMode::Bind).len(), 3);
+    /// assert_eq!(s.endpoints(zmtp_api::EndpointMode::Bind)?.len(), 3);
     /// # Ok(()) }
     /// ```
     pub fn bind(&self, endpoints: impl IntoEndpoints) -> Result<()> {
@@ -209,7 +215,7 @@ impl Socket {
     /// let s = zmtp_api::Socket::new(zmtp_api::SocketType::Push)?;
     /// s.connect(["tcp://127.0.0.1:5999", "inproc://doc-disc"])?;
     /// s.disconnect(["tcp://127.0.0.1:5999", "inproc://doc-disc"])?;
-    /// assert!(s.endpoints(zmtp_api::EndpointMode::Connect).is_empty());
+    /// assert!(s.endpoints(zmtp_api::EndpointMode::Connect)?.is_empty());
     /// # Ok(()) }
     /// ```
     pub fn disconnect(&self, endpoints: impl IntoEndpoints) -> Result<()> {

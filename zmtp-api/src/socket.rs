@@ -141,9 +141,8 @@ impl Socket {
     /// a Racket event), `proxy` (ends with `ProxyEnd::Closed`, as Racket's `zmq-proxy`
     /// returns when a socket closes), `flush` (queued messages may still leave within
     /// the linger time), the local facts `socket_type`, `same_socket`, `context`,
-    /// `set_policy` and `list_options`, and `last_endpoint`/`endpoints`, whose
-    /// signatures cannot fail: they keep reporting what the socket had (the fallible
-    /// route, like libzmq's `zmq_getsockopt`, is `get_option(SockOpt::LastEndpoint)`).
+    /// `set_policy` and `list_options`. `last_endpoint` and `endpoints` fail too, as
+    /// libzmq's `ZMQ_LAST_ENDPOINT` and Racket's `zmq-list-endpoints` do.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -169,7 +168,7 @@ impl Socket {
     /// let pull = Socket::new(SocketType::Pull)?;
     /// pull.bind("tcp://127.0.0.1:*")?;
     /// let push = Socket::new(SocketType::Push)?;
-    /// push.connect(&pull.last_endpoint().unwrap())?;
+    /// push.connect(&pull.last_endpoint()?.unwrap())?;
     /// push.send("last words").await?;
     /// push.close_and_flush().await;
     /// assert_eq!(pull.recv().await?, "last words");

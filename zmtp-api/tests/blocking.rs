@@ -14,7 +14,7 @@ async fn works_on_a_multi_threaded_runtime() {
         .bind("tcp://127.0.0.1:*")
         .build()
         .unwrap();
-    let ep = pull.last_endpoint().unwrap();
+    let ep = pull.last_endpoint().unwrap().unwrap();
     let push = blocking::Socket::builder(SocketType::Push)
         .connect(&ep)
         .build()

@@ -14,7 +14,8 @@ async fn hundred_receivers_get_every_message_once_and_whole() {
     let pull = Socket::new(SocketType::Pull).unwrap();
     pull.bind("tcp://127.0.0.1:*").unwrap();
     let push = Socket::new(SocketType::Push).unwrap();
-    push.connect(&pull.last_endpoint().unwrap()).unwrap();
+    push.connect(&pull.last_endpoint().unwrap().unwrap())
+        .unwrap();
     const N: usize = 10_000;
     let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let receivers: Vec<_> = (0..100)
@@ -94,7 +95,8 @@ async fn racing_recv_against_a_short_timer_loses_nothing() {
     let pull = Socket::new(SocketType::Pull).unwrap();
     pull.bind("tcp://127.0.0.1:*").unwrap();
     let push = Socket::new(SocketType::Push).unwrap();
-    push.connect(&pull.last_endpoint().unwrap()).unwrap();
+    push.connect(&pull.last_endpoint().unwrap().unwrap())
+        .unwrap();
     const N: u32 = 100_000;
     let sender = tokio::spawn(async move {
         for i in 0..N {
@@ -130,7 +132,7 @@ async fn racing_recv_against_a_short_timer_loses_nothing() {
 fn blocking_api_from_plain_threads() {
     let pull = blocking::Socket::new(SocketType::Pull).unwrap();
     pull.bind("tcp://127.0.0.1:*").unwrap();
-    let ep = pull.last_endpoint().unwrap();
+    let ep = pull.last_endpoint().unwrap().unwrap();
     let threads: Vec<_> = (0..4)
         .map(|t| {
             let ep = ep.clone();

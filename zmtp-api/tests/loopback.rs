@@ -22,7 +22,7 @@ async fn reqrep(ep: &str) {
         .try_init();
     let rep = Socket::new(SocketType::Rep).unwrap();
     rep.bind(ep).unwrap();
-    let ep = rep.last_endpoint().unwrap();
+    let ep = rep.last_endpoint().unwrap().unwrap();
     let req = Socket::new(SocketType::Req).unwrap();
     req.connect(&ep).unwrap();
     for i in 0..5 {
@@ -67,7 +67,7 @@ async fn req_state_errors() {
 async fn pushpull(ep: &str, count: usize) {
     let pull = Socket::new(SocketType::Pull).unwrap();
     pull.bind(ep).unwrap();
-    let ep = pull.last_endpoint().unwrap();
+    let ep = pull.last_endpoint().unwrap().unwrap();
     let push = Socket::new(SocketType::Push).unwrap();
     push.connect(&ep).unwrap();
     let sender = tokio::spawn(async move {
@@ -112,7 +112,8 @@ async fn large_message_tcp() {
     let pull = Socket::new(SocketType::Pull).unwrap();
     pull.bind("tcp://127.0.0.1:*").unwrap();
     let push = Socket::new(SocketType::Push).unwrap();
-    push.connect(&pull.last_endpoint().unwrap()).unwrap();
+    push.connect(&pull.last_endpoint().unwrap().unwrap())
+        .unwrap();
     let big: Vec<u8> = (0..4 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
     push.send(big.clone()).await.unwrap();
     let got = tokio::time::timeout(DEADLINE, pull.recv())
@@ -129,7 +130,8 @@ async fn pubsub_tcp_filters() {
     publisher.bind("tcp://127.0.0.1:*").unwrap();
     let sub = Socket::new(SocketType::Sub).unwrap();
     sub.subscribe("B").unwrap();
-    sub.connect(&publisher.last_endpoint().unwrap()).unwrap();
+    sub.connect(&publisher.last_endpoint().unwrap().unwrap())
+        .unwrap();
     let deadline = tokio::time::Instant::now() + DEADLINE;
     loop {
         publisher.send("A-nope").await.unwrap();
@@ -183,7 +185,8 @@ async fn connecting_xpub_sees_subscriptions() {
         sub.subscribe("t").unwrap();
         sub.bind(ep).unwrap();
         let xpub = Socket::new(SocketType::XPub).unwrap();
-        xpub.connect(&sub.last_endpoint().unwrap()).unwrap();
+        xpub.connect(&sub.last_endpoint().unwrap().unwrap())
+            .unwrap();
         let notice = tokio::time::timeout(DEADLINE, xpub.recv())
             .await
             .unwrap()
@@ -198,6 +201,7 @@ async fn stream_notifies_connect() {
     s.bind("tcp://127.0.0.1:*").unwrap();
     let addr = s
         .last_endpoint()
+        .unwrap()
         .unwrap()
         .trim_start_matches("tcp://")
         .to_string();
@@ -217,7 +221,8 @@ async fn mixed_sizes(ep: &str) {
     let pull = Socket::new(SocketType::Pull).unwrap();
     pull.bind(ep).unwrap();
     let push = Socket::new(SocketType::Push).unwrap();
-    push.connect(&pull.last_endpoint().unwrap()).unwrap();
+    push.connect(&pull.last_endpoint().unwrap().unwrap())
+        .unwrap();
     let sizes = [
         0usize,
         1,

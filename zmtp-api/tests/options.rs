@@ -528,7 +528,7 @@ async fn identity_names_the_peer_at_a_router() {
     let dealer = Socket::new(SocketType::Dealer).unwrap();
     dealer.set_option_named("identity", "dealer-7").unwrap();
     dealer
-        .connect(router.last_endpoint().as_ref().unwrap())
+        .connect(router.last_endpoint().unwrap().as_ref().unwrap())
         .unwrap();
     dealer.send("hi").await.unwrap();
     let m = tokio::time::timeout(T, router.recv_multipart())

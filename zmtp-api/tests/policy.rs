@@ -116,7 +116,7 @@ async fn denial_is_typed_and_unchecked_calls_bypass() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(s.endpoints(EndpointMode::Connect).is_empty());
+    assert!(s.endpoints(EndpointMode::Connect).unwrap().is_empty());
     s.connect_unchecked("tcp://127.0.0.1:5999").unwrap();
     s.bind_unchecked("inproc://pol-unchecked").unwrap();
     // Unbind and disconnect are never checked.

@@ -104,7 +104,7 @@ async fn connect_from_a_source_address() {
         .unwrap();
     assert_eq!(from.ip().to_string(), "127.0.0.9");
     assert_eq!(
-        client.last_endpoint().unwrap(),
+        client.last_endpoint().unwrap().unwrap(),
         format!("tcp://127.0.0.9:*;127.0.0.1:{port}")
     );
 }

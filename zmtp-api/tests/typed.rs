@@ -13,12 +13,15 @@ async fn parsed_endpoints_are_accepted_everywhere() {
     pull.bind(&ep).unwrap();
     let push = Socket::new(SocketType::Push).unwrap();
     push.connect(vec![ep.clone()]).unwrap();
-    assert_eq!(push.endpoints(EndpointMode::Connect), ["inproc://typed-a"]);
+    assert_eq!(
+        push.endpoints(EndpointMode::Connect).unwrap(),
+        ["inproc://typed-a"]
+    );
     push.send("x").await.unwrap();
     assert_eq!(pull.recv().await.unwrap(), "x");
     push.disconnect(ep.clone()).unwrap();
     pull.unbind([ep]).unwrap();
-    assert!(pull.endpoints(EndpointMode::Bind).is_empty());
+    assert!(pull.endpoints(EndpointMode::Bind).unwrap().is_empty());
 }
 
 #[tokio::test]

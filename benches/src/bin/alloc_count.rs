@@ -112,6 +112,7 @@ async fn pair(transport: &str, hwm: Option<usize>) -> (Socket, Socket) {
     pull.bind(ep).unwrap_or_else(|e| fail("bind", e));
     let ep = pull
         .last_endpoint()
+        .unwrap()
         .unwrap_or_else(|| fail("bind", "no endpoint"));
     push.connect(&ep).unwrap_or_else(|e| fail("connect", e));
     (push, pull)
@@ -170,6 +171,7 @@ async fn roundtrips(transport: &str, size: usize, n: usize) -> (f64, f64) {
     rep.bind(ep).unwrap_or_else(|e| fail("bind", e));
     let ep = rep
         .last_endpoint()
+        .unwrap()
         .unwrap_or_else(|| fail("bind", "no endpoint"));
     req.connect(&ep).unwrap_or_else(|e| fail("connect", e));
     let echo = tokio::spawn(async move {

@@ -72,7 +72,10 @@ pub fn ours(kind: SocketType) -> Socket {
 pub fn bind_ours(s: &Socket, endpoint: &str) -> String {
     s.bind(endpoint)
         .unwrap_or_else(|e| panic!("bind {endpoint}: {e}"));
-    let ep = s.last_endpoint().expect("last_endpoint after bind");
+    let ep = s
+        .last_endpoint()
+        .unwrap()
+        .expect("last_endpoint after bind");
     assert!(!ep.contains('*'), "last_endpoint not resolved: {ep}");
     ep
 }
@@ -82,7 +85,7 @@ pub async fn bind_ours_retry(s: &Socket, endpoint: &str) -> String {
     let deadline = tokio::time::Instant::now() + T;
     loop {
         match s.bind(endpoint) {
-            Ok(()) => return s.last_endpoint().expect("last_endpoint"),
+            Ok(()) => return s.last_endpoint().unwrap().expect("last_endpoint"),
             Err(e) if tokio::time::Instant::now() < deadline => {
                 let _ = e;
                 tokio::time::sleep(Duration::from_millis(20)).await;

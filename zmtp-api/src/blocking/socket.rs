@@ -120,10 +120,10 @@ impl Socket {
     /// ```
     /// let s = zmtp_api::blocking::Socket::new(zmtp_api::SocketType::Pull)?;
     /// s.bind("inproc://blocking-last")?;
-    /// assert_eq!(s.last_endpoint().as_deref(), Some("inproc://blocking-last"));
+    /// assert_eq!(s.last_endpoint()?.as_deref(), Some("inproc://blocking-last"));
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
-    pub fn last_endpoint(&self) -> Option<String> {
+    pub fn last_endpoint(&self) -> Result<Option<String>> {
         self.inner.last_endpoint()
     }
 
@@ -133,10 +133,10 @@ impl Socket {
     /// use zmtp_api::EndpointMode;
     /// let s = zmtp_api::blocking::Socket::new(zmtp_api::SocketType::Pull)?;
     /// s.bind("inproc://blocking-eps")?;
-    /// assert_eq!(s.endpoints(EndpointMode::Bind), ["inproc://blocking-eps"]);
+    /// assert_eq!(s.endpoints(EndpointMode::Bind)?, ["inproc://blocking-eps"]);
     /// # Ok::<(), zmtp_api::Error>(())
     /// ```
-    pub fn endpoints(&self, mode: EndpointMode) -> Vec<String> {
+    pub fn endpoints(&self, mode: EndpointMode) -> Result<Vec<String>> {
         self.inner.endpoints(mode)
     }
 
