@@ -323,6 +323,7 @@ pub(crate) fn check(
             let host = match host {
                 Host::Any => None,
                 Host::Ip(ip) => Some(ip.to_string()),
+                Host::Ip6Zone(ip, zone) => Some(format!("{ip}%{zone}")),
                 Host::Name(n) => Some(n.clone()),
             };
             let port = match port {

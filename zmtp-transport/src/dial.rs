@@ -51,6 +51,7 @@ async fn connect_once(ep: &Endpoint, tcp: &TcpOptions) -> Result<Stream, Transpo
             };
             let addrs = match host {
                 Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
+                Host::Ip6Zone(ip, zone) => vec![crate::zone::scoped(*ip, zone, port)?],
                 Host::Name(name) => resolve(name, port).await,
                 Host::Any => {
                     return Err(TransportError::invalid(&ep.to_string(), "wildcard host"));
@@ -90,6 +91,7 @@ async fn source_addrs(ep: &Endpoint, src: &TcpSource) -> Result<Vec<SocketAddr>,
     };
     let addrs = match &src.host {
         Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
+        Host::Ip6Zone(ip, zone) => vec![crate::zone::scoped(*ip, zone, port)?],
         Host::Any => vec![
             SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, port)),
             SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)),

@@ -5,7 +5,7 @@
 //! parses back to an equal value.
 
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::path::PathBuf;
 
 mod parse;
@@ -55,6 +55,9 @@ pub enum Host {
     Any,
     /// A numeric IPv4 or (bracketed) IPv6 address.
     Ip(IpAddr),
+    /// An IPv6 address with a zone id, `[fe80::1%eth0]`: an interface name or number
+    /// (the scope of a link-local address).
+    Ip6Zone(Ipv6Addr, String),
     /// A DNS name such as `localhost` (interface names are treated as names too).
     Name(String),
 }
@@ -159,6 +162,7 @@ impl fmt::Display for Host {
             Host::Any => f.write_str("*"),
             Host::Ip(IpAddr::V4(ip)) => write!(f, "{ip}"),
             Host::Ip(IpAddr::V6(ip)) => write!(f, "[{ip}]"),
+            Host::Ip6Zone(ip, zone) => write!(f, "[{ip}%{zone}]"),
             Host::Name(name) => f.write_str(name),
         }
     }

@@ -20,6 +20,7 @@ mod resolve;
 pub mod stream;
 pub mod tcp_options;
 mod unix_addr;
+mod zone;
 
 pub use backoff::Backoff;
 pub use dial::{connect, connect_with};

@@ -82,3 +82,50 @@ async fn the_connection_comes_from_the_source_address() {
     assert_eq!(peer(&accepted2).port(), free);
     drop(accepted);
 }
+
+#[test]
+fn ipv6_zone_ids_parse_and_print_back() {
+    let e = ep("tcp://[fe80::1%eth0]:5555");
+    let Endpoint::Tcp { host, .. } = &e else {
+        panic!("tcp");
+    };
+    assert_eq!(
+        *host,
+        Host::Ip6Zone("fe80::1".parse().expect("v6"), "eth0".to_owned())
+    );
+    assert_eq!(e.to_string(), "tcp://[fe80::1%eth0]:5555");
+    assert_eq!(ep(&e.to_string()), e);
+}
+
+#[tokio::test]
+async fn a_zone_id_names_the_interface_to_use() {
+    let v6 = zmtp_transport::TcpOptions {
+        ipv6: true,
+        ..Default::default()
+    };
+    let mut listener = Listener::bind_with(&ep("tcp://[::1]:*"), &v6).expect("bind");
+    let Endpoint::Tcp {
+        port: Port::Num(port),
+        ..
+    } = listener.local_endpoint()
+    else {
+        panic!("bound tcp endpoint");
+    };
+    // By interface name and by number (`lo` is interface 1).
+    for zone in ["lo", "1"] {
+        let target = ep(&format!("tcp://[::1%{zone}]:{port}"));
+        let (dialed, accepted) = tokio::join!(
+            zmtp_transport::connect_with(&target, &v6),
+            listener.accept()
+        );
+        dialed.unwrap_or_else(|e| panic!("{zone}: {e}"));
+        accepted.expect("accept");
+    }
+    // An interface that does not exist: ENODEV, as libzmq reports it.
+    let target = ep(&format!("tcp://[::1%nosuchif0]:{port}"));
+    let r = zmtp_transport::connect_with(&target, &v6).await;
+    assert!(
+        matches!(&r, Err(TransportError::Io(e)) if e.raw_os_error() == Some(19)),
+        "{r:?}"
+    );
+}

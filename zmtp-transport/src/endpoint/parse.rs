@@ -70,13 +70,27 @@ fn parse_host(s: &str, host: &str) -> Result<Host, EndpointError> {
         let Some(inner) = inner.strip_suffix(']') else {
             return Err(EndpointError::invalid(s, "unterminated `[` in IPv6 host"));
         };
-        if inner.contains('%') {
-            return Err(EndpointError::invalid(s, "IPv6 zone ids are not supported"));
-        }
-        return inner
+        let (addr, zone) = match inner.split_once('%') {
+            Some((addr, zone)) => (addr, Some(zone)),
+            None => (inner, None),
+        };
+        let ip = addr
             .parse::<Ipv6Addr>()
-            .map(|ip| Host::Ip(IpAddr::V6(ip)))
-            .map_err(|_| EndpointError::invalid(s, "invalid IPv6 address"));
+            .map_err(|_| EndpointError::invalid(s, "invalid IPv6 address"))?;
+        return match zone {
+            None => Ok(Host::Ip(IpAddr::V6(ip))),
+            Some(zone) => {
+                let valid = !zone.is_empty()
+                    && zone.len() <= 15
+                    && zone
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+                if !valid {
+                    return Err(EndpointError::invalid(s, "invalid IPv6 zone id"));
+                }
+                Ok(Host::Ip6Zone(ip, zone.to_owned()))
+            }
+        };
     }
     if host.contains(':') {
         return Err(EndpointError::invalid(

@@ -38,6 +38,12 @@ pub(super) fn bind(
             )));
         }
         Host::Ip(ip) => SocketAddr::new(*ip, port),
+        Host::Ip6Zone(..) if !opts.ipv6 => {
+            return Err(TransportError::Io(io::Error::from_raw_os_error(
+                libc::ENODEV,
+            )));
+        }
+        Host::Ip6Zone(ip, zone) => crate::zone::scoped(*ip, zone, port)?,
         Host::Name(name) => resolve_blocking(name, port)
             .into_iter()
             .find(|a| a.is_ipv4() || opts.ipv6)
