@@ -15,68 +15,44 @@ fn int(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
     })
 }
 
-/// An integer, `-1` = the system default, otherwise non-negative; read back as set.
-pub(crate) struct IntOrDefault;
+/// An integer kind that reads back as set and accepts the values `$ok` allows.
+macro_rules! int_kind {
+    ($(#[$doc:meta])* $kind:ident, |$v:ident| $ok:expr) => {
+        $(#[$doc])*
+        pub(crate) struct $kind;
 
-impl Kind for IntOrDefault {
-    type Typed = i64;
-    type Stored = i64;
-    const VALUE: ValueKind = ValueKind::Int;
-    fn typed(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
-        int(name, v)
-    }
-    fn store(name: &'static str, t: i64) -> Result<i64, OptionError> {
-        if t < -1 {
-            return Err(OptionError::InvalidValue(name));
+        impl Kind for $kind {
+            type Typed = i64;
+            type Stored = i64;
+            const VALUE: ValueKind = ValueKind::Int;
+            fn typed(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
+                int(name, v)
+            }
+            fn store(name: &'static str, $v: i64) -> Result<i64, OptionError> {
+                if $ok { Ok($v) } else { Err(OptionError::InvalidValue(name)) }
+            }
+            fn load(s: &i64) -> OptionValue {
+                OptionValue::Int(*s)
+            }
         }
-        Ok(t)
-    }
-    fn load(s: &i64) -> OptionValue {
-        OptionValue::Int(*s)
-    }
+    };
 }
 
-/// `-1` = the system default, `0` = off, `1` = on (`ZMQ_TCP_KEEPALIVE`).
-pub(crate) struct Tristate;
-
-impl Kind for Tristate {
-    type Typed = i64;
-    type Stored = i64;
-    const VALUE: ValueKind = ValueKind::Int;
-    fn typed(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
-        int(name, v)
-    }
-    fn store(name: &'static str, t: i64) -> Result<i64, OptionError> {
-        match t {
-            -1..=1 => Ok(t),
-            _ => Err(OptionError::InvalidValue(name)),
-        }
-    }
-    fn load(s: &i64) -> OptionValue {
-        OptionValue::Int(*s)
-    }
-}
-
-/// A non-negative integer (`ZMQ_BACKLOG`, `ZMQ_TOS`).
-pub(crate) struct NonNegative;
-
-impl Kind for NonNegative {
-    type Typed = i64;
-    type Stored = i64;
-    const VALUE: ValueKind = ValueKind::Int;
-    fn typed(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
-        int(name, v)
-    }
-    fn store(name: &'static str, t: i64) -> Result<i64, OptionError> {
-        if t < 0 {
-            return Err(OptionError::InvalidValue(name));
-        }
-        Ok(t)
-    }
-    fn load(s: &i64) -> OptionValue {
-        OptionValue::Int(*s)
-    }
-}
+int_kind!(
+    /// An integer, `-1` = the system default, otherwise non-negative; read back as set.
+    IntOrDefault,
+    |v| v >= -1
+);
+int_kind!(
+    /// `-1` = the system default, `0` = off, `1` = on (`ZMQ_TCP_KEEPALIVE`).
+    Tristate,
+    |v| (-1..=1).contains(&v)
+);
+int_kind!(
+    /// A non-negative integer (`ZMQ_BACKLOG`, `ZMQ_TOS`).
+    NonNegative,
+    |v| v >= 0
+);
 
 /// Milliseconds kept in deciseconds, as libzmq keeps `ZMQ_HEARTBEAT_TTL`: truncated
 /// toward zero, read back truncated, 0 to 65535 deciseconds.
