@@ -139,6 +139,10 @@ pub enum Error {
     /// non-exhaustive); the engine's error is the source.
     #[error("socket engine error")]
     Engine(#[source] SocketError),
+    /// Z85 text or data that cannot be converted (RFC 32: data in 4-byte groups, text
+    /// in 5-character groups of its 85 characters).
+    #[error("Z85: {0}")]
+    Z85(#[from] zmtp_codec::z85::Z85Error),
     /// An operating-system error (Racket: the errno-carrying "error ..." messages).
     #[error(transparent)]
     Io(#[from] std::io::Error),

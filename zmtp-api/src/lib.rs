@@ -52,6 +52,7 @@ mod recv;
 mod send;
 mod socket;
 mod stream;
+mod z85;
 
 pub use builder::{DEFAULT_LINGER, SocketBuilder};
 pub use context::Context;
@@ -63,6 +64,7 @@ pub use options::OptionMode;
 pub use proxy::{Proxy, ProxyEnd, proxy};
 pub use socket::Socket;
 pub use stream::{Closed, Messages};
+pub use z85::{z85_decode, z85_encode};
 pub use zmtp_sockets::options::{Effect, OptionError, OptionValue, SockOpt, SocketOption};
 pub use zmtp_transport::{Endpoint, TransportError};
 

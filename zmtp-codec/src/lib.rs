@@ -21,6 +21,7 @@ pub mod raw;
 pub mod session;
 pub mod socket_type;
 mod timer;
+pub mod z85;
 
 pub use auth::{AuthReply, AuthRequest};
 pub use command::Command;
