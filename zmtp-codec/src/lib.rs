@@ -29,7 +29,7 @@ pub use error::ProtocolError;
 pub use event::{Event, PeerInfo};
 pub use frame::{FrameDecoder, RawFrame, WriteBuf};
 pub use greeting::{GREETING_LEN, Greeting, MechanismName};
-pub use mechanism::{Mechanism, MechanismStatus, NullMechanism};
+pub use mechanism::{Mechanism, MechanismStatus, NullMechanism, PlainMechanism};
 pub use metadata::Metadata;
 pub use protocol::Protocol;
 pub use raw::RawSession;

@@ -2,8 +2,10 @@
 //! the handshake (and, for CURVE, on every data-phase frame).
 
 mod null;
+mod plain;
 
 pub use null::NullMechanism;
+pub use plain::PlainMechanism;
 
 use bytes::BytesMut;
 
