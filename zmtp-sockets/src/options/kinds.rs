@@ -29,7 +29,11 @@ pub(crate) trait Kind {
     fn load(s: &Self::Stored) -> OptionValue;
 }
 
-fn int(name: &'static str, v: OptionValue, expected: ValueKind) -> Result<i64, OptionError> {
+pub(super) fn int(
+    name: &'static str,
+    v: OptionValue,
+    expected: ValueKind,
+) -> Result<i64, OptionError> {
     v.as_int().ok_or(OptionError::BadValue {
         option: name,
         expected: expected.expected(),

@@ -5,15 +5,8 @@
 use std::time::Duration;
 
 use super::error::OptionError;
-use super::kinds::Kind;
+use super::kinds::{Kind, int};
 use super::value::{OptionValue, ValueKind};
-
-fn int(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
-    v.as_int().ok_or(OptionError::BadValue {
-        option: name,
-        expected: ValueKind::Int.expected(),
-    })
-}
 
 /// An integer kind that reads back as set and accepts the values `$ok` allows.
 macro_rules! int_kind {
@@ -26,7 +19,7 @@ macro_rules! int_kind {
             type Stored = i64;
             const VALUE: ValueKind = ValueKind::Int;
             fn typed(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
-                int(name, v)
+                int(name, v, ValueKind::Int)
             }
             fn store(name: &'static str, $v: i64) -> Result<i64, OptionError> {
                 if $ok { Ok($v) } else { Err(OptionError::InvalidValue(name)) }
@@ -63,7 +56,7 @@ impl Kind for DecisecondsMs {
     type Stored = Duration;
     const VALUE: ValueKind = ValueKind::Int;
     fn typed(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
-        int(name, v)
+        int(name, v, ValueKind::Int)
     }
     fn store(name: &'static str, t: i64) -> Result<Duration, OptionError> {
         // As libzmq: the value divided by 100, truncated (so -99..=-1 is 0), must fit
@@ -85,7 +78,7 @@ impl Kind for MsOrDefault {
     type Stored = Option<Duration>;
     const VALUE: ValueKind = ValueKind::Int;
     fn typed(name: &'static str, v: OptionValue) -> Result<i64, OptionError> {
-        int(name, v)
+        int(name, v, ValueKind::Int)
     }
     fn store(name: &'static str, t: i64) -> Result<Option<Duration>, OptionError> {
         u64::try_from(t)
