@@ -124,12 +124,12 @@
 //! | `last_endpoint` | get | [`SockOpt::LastEndpoint`](crate::SockOpt::LastEndpoint) | get | the last endpoint bound or connected, wildcard port resolved; empty when there is none. |
 //! | `linger` | get/set | [`SockOpt::Linger`](crate::SockOpt::Linger) | get/set | how long a closed socket keeps trying to send queued messages, in ms (-1 = until sent, 0 = drop them). The default is 100 ms, as in Racket. |
 //! | `maxmsgsize` | get/set | [`SockOpt::MaxMsgSize`](crate::SockOpt::MaxMsgSize) | get/set | the largest frame accepted from a peer, in bytes (-1 = unlimited). As in libzmq it applies to handshake commands too, so keep it above ~100 bytes. |
-//! | `mechanism` | get | [`SockOpt::Mechanism`](crate::SockOpt::Mechanism) | get | the security mechanism, always 0 (NULL). |
+//! | `mechanism` | get | [`SockOpt::Mechanism`](crate::SockOpt::Mechanism) | get | the security mechanism the options chose: 0 NULL, 1 PLAIN, 2 CURVE. |
 //! | `multicast_hops` | get/set | [`SockOpt::MulticastHops`](crate::SockOpt::MulticastHops) | not supported | multicast (PGM) transports. |
 //! | `multicast_maxtpdu` | get/set | [`SockOpt::MulticastMaxtpdu`](crate::SockOpt::MulticastMaxtpdu) | not supported | multicast (PGM) transports. |
-//! | `plain_password` | get/set | [`SockOpt::PlainPassword`](crate::SockOpt::PlainPassword) | not supported | PLAIN (zmtp implements the NULL mechanism only). |
-//! | `plain_server` | get/set | [`SockOpt::PlainServer`](crate::SockOpt::PlainServer) | not supported | PLAIN (zmtp implements the NULL mechanism only). |
-//! | `plain_username` | get/set | [`SockOpt::PlainUsername`](crate::SockOpt::PlainUsername) | not supported | PLAIN (zmtp implements the NULL mechanism only). |
+//! | `plain_password` | get/set | [`SockOpt::PlainPassword`](crate::SockOpt::PlainPassword) | get/set | the PLAIN password (makes the socket a PLAIN client; never shown by `Debug`). |
+//! | `plain_server` | get/set | [`SockOpt::PlainServer`](crate::SockOpt::PlainServer) | get/set | 1 makes the socket a PLAIN server that asks the ZAP handler about each client. |
+//! | `plain_username` | get/set | [`SockOpt::PlainUsername`](crate::SockOpt::PlainUsername) | get/set | the PLAIN user name (makes the socket a PLAIN client). |
 //! | `probe_router` | neither | [`SockOpt::ProbeRouter`](crate::SockOpt::ProbeRouter) | set | send an empty message on every new connection (ROUTER, DEALER, REQ); Racket could not set it. |
 //! | `rate` | get/set | [`SockOpt::Rate`](crate::SockOpt::Rate) | not supported | multicast (PGM) transports. |
 //! | `rcvbuf` | get/set | [`SockOpt::RcvBuf`](crate::SockOpt::RcvBuf) | get/set | `SO_RCVBUF` of later tcp sockets (-1 = system default). |
@@ -170,7 +170,7 @@
 //! | `xpub_verbose` | get/set | [`SockOpt::XpubVerbose`](crate::SockOpt::XpubVerbose) | set | report every subscription, not only the first per topic (XPUB). |
 //! | `xpub_verboser` | set | [`SockOpt::XpubVerboser`](crate::SockOpt::XpubVerboser) | set | report every subscription and unsubscription (XPUB). |
 //! | `xpub_welcome_msg` | set | [`SockOpt::XpubWelcomeMsg`](crate::SockOpt::XpubWelcomeMsg) | set | a message sent to every new subscriber (XPUB; empty = none). |
-//! | `zap_domain` | get/set | [`SockOpt::ZapDomain`](crate::SockOpt::ZapDomain) | not supported | ZAP authentication (zmtp implements the NULL mechanism only). |
+//! | `zap_domain` | get/set | [`SockOpt::ZapDomain`](crate::SockOpt::ZapDomain) | get/set | the ZAP domain of authentication requests; with NULL, a domain makes the socket ask the ZAP handler. |
 
 #[cfg(test)]
 mod tests {

@@ -62,6 +62,10 @@ pub enum ConnectionError {
     /// Our socket closed.
     #[error("socket closed")]
     SocketClosed,
+    /// A PLAIN client arrived and no ZAP handler is bound to check its credentials
+    /// (libzmq refuses it the same way: HANDSHAKE_FAILED_NO_DETAIL with `EFAULT`).
+    #[error("no ZAP handler is bound at inproc://zeromq.zap.01")]
+    NoZapHandler,
 }
 
 impl ConnectionError {
@@ -70,7 +74,7 @@ impl ConnectionError {
         match self {
             ConnectionError::Protocol(e) => e.stops_reconnect(),
             ConnectionError::Pattern(_) | ConnectionError::SocketClosed => true,
-            ConnectionError::Io(_) | ConnectionError::Eof => false,
+            ConnectionError::Io(_) | ConnectionError::Eof | ConnectionError::NoZapHandler => false,
         }
     }
 }

@@ -14,6 +14,8 @@ use zmtp_transport::Endpoint;
 
 use crate::error::ConnectionError;
 
+/// `EFAULT`: libzmq's value for a PLAIN handshake without a ZAP handler.
+const EFAULT: u32 = 14;
 /// `EPIPE` (Linux): the value libzmq reports when a peer closed during the handshake.
 const EPIPE: u32 = 32;
 /// `EINPROGRESS` (Linux): the value of `CONNECT_DELAYED`.
@@ -232,6 +234,7 @@ impl EventKind {
                     .and_then(|c| u32::try_from(c).ok())
                     .unwrap_or(0),
                 ConnectionError::Protocol(_) => ETIMEDOUT,
+                ConnectionError::NoZapHandler => EFAULT,
                 _ => EPIPE,
             }),
             EventKind::AuthFailed(status) => *status,

@@ -16,9 +16,11 @@ pub mod peer;
 mod pipe;
 mod pipes;
 pub mod routing;
+mod security;
 mod shared;
 mod socket;
 mod state;
+pub mod zap;
 
 pub use context::Context;
 pub use error::{ConnectionError, SendFailure, SocketError};

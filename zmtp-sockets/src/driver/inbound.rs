@@ -4,7 +4,7 @@
 
 use bytes::{Buf, Bytes};
 use tokio::io::{AsyncRead, AsyncWrite};
-use zmtp_codec::{Event, PeerInfo, Protocol, ProtocolError};
+use zmtp_codec::{Event, PeerInfo, Protocol};
 
 use super::Driver;
 use super::Role;
@@ -57,13 +57,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
                 // The protocol answered the PING itself; heartbeat timers (and the
                 // liveness these events prove) belong to the protocol too.
                 Event::Ping { .. } | Event::Pong => {}
-                Event::AuthRequest(_) => {
-                    // No mechanism of ours asks yet (ZAP comes with PLAIN/CURVE): refuse
-                    // rather than leave the handshake waiting.
-                    return Err(
-                        ProtocolError::Mechanism("no authenticator configured".into()).into(),
-                    );
-                }
+                Event::AuthRequest(request) => self.start_auth(*request)?,
             }
         }
         Ok(progress)

@@ -11,6 +11,7 @@
 //! - [`io`]: reads (growing buffer, large bodies straight into recycled buffers) and
 //!   vectored writes.
 
+mod auth;
 mod inbound;
 mod io;
 mod read_state;
@@ -29,9 +30,7 @@ use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Sleep;
 use tokio_util::sync::WaitForCancellationFutureOwned;
-use zmtp_codec::{
-    NullMechanism, Protocol, RawSession, Session, SessionConfig, SocketType, WriteBuf,
-};
+use zmtp_codec::{Protocol, RawSession, Session, SessionConfig, SocketType, WriteBuf};
 use zmtp_transport::Endpoint;
 
 use crate::error::ConnectionError;
@@ -90,7 +89,18 @@ where
                 .map_or(heartbeat_ivl, |d| Some(d).filter(|d| !d.is_zero())),
         }
     };
-    let session = Session::new(cfg, Box::new(NullMechanism::new()), now());
+    let mechanism = {
+        let st = shared.lock();
+        crate::security::mechanism(&shared, &st.options)
+    };
+    let mechanism = match mechanism {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(target: "zmtp_sockets", peer = %link.peer_address, error = %e, "cannot start the security handshake");
+            return Arc::new(ConnectionError::Protocol(e));
+        }
+    };
+    let session = Session::new(cfg, mechanism, now());
     Driver::new(shared, io, session, link).run().await
 }
 
@@ -150,6 +160,10 @@ pub(crate) struct Driver<S, P> {
     shutdown: Pin<Box<WaitForCancellationFutureOwned>>,
     closing: bool,
     linger: Option<Pin<Box<Sleep>>>,
+    /// The ZAP handler's answer being awaited.
+    zap: Option<crate::zap::ZapCall>,
+    /// The ZAP status that refused the peer (reported as HANDSHAKE_FAILED_AUTH).
+    auth_refused: Option<u16>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
@@ -174,6 +188,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             shutdown,
             closing: false,
             linger: None,
+            zap: None,
+            auth_refused: None,
         }
     }
 
@@ -213,7 +229,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             return Err(ConnectionError::SocketClosed);
         }
         for _ in 0..BUDGET {
-            let mut progress = self.decode()?;
+            let mut progress = self.poll_zap(cx)?;
+            progress |= self.decode()?;
             // Protocol output (greeting, READY, PONG) goes out before any data queued now.
             self.proto.poll_transmit(&mut self.outbound.wbuf);
             progress |= self.sync(cx)?;
@@ -366,7 +383,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             &**err,
             ConnectionError::Protocol(zmtp_codec::ProtocolError::IncompatibleSocketType { .. })
         );
-        if self.peer.is_none() && !incompatible {
+        if let Some(status) = self.auth_refused {
+            self.shared
+                .events
+                .report(&self.link.endpoint, EventKind::AuthFailed(status.into()));
+        } else if self.peer.is_none() && !incompatible {
             self.shared
                 .events
                 .report(&self.link.endpoint, EventKind::HandshakeFailed(err.clone()));

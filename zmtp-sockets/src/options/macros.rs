@@ -191,12 +191,16 @@ macro_rules! option_table {
         #[derive(Clone, Debug)]
         pub struct Options {
             $($(#[$sdoc])* pub $field: $fty,)*
+            /// The mechanism the security options chose, and its side (derived: see
+            /// [`Security`](super::Security)).
+            pub security: super::security::Security,
         }
 
         impl Default for Options {
             fn default() -> Self {
                 Options {
                     $($field: $default,)*
+                    security: Default::default(),
                 }
             }
         }
@@ -222,7 +226,10 @@ macro_rules! option_table {
                     let routing = option_table!(@routing v $(, $rv)?);
                     Ok(Change {
                         routing,
-                        write: Box::new(move |o: &mut Options| o.$field = v),
+                        write: Box::new(move |o: &mut Options| {
+                            o.$field = v;
+                            super::security::after_set(o, SockOpt::$sv);
+                        }),
                     })
                 })*
             }

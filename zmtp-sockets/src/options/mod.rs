@@ -25,6 +25,8 @@ mod kinds;
 mod macros;
 mod meta;
 mod net_kinds;
+mod sec_kinds;
+mod security;
 mod socket;
 mod sockopt;
 mod table;
@@ -33,5 +35,6 @@ mod value;
 
 pub use error::OptionError;
 pub use meta::{Access, Effect, Support};
+pub use security::{MechanismKind, Secret, Security};
 pub use table::{Options, SockOpt, SocketOption};
 pub use value::{OptionValue, ValueKind};

@@ -57,7 +57,8 @@ impl crate::Socket {
                 .last_endpoint()
                 .map(|e| Bytes::from(e.to_string()))
                 .unwrap_or_default()),
-            SockOpt::Mechanism | SockOpt::RcvMore => I(0),
+            SockOpt::Mechanism => I(self.read_options(|o| o.security.mechanism.number())),
+            SockOpt::RcvMore => I(0),
             SockOpt::ThreadSafe => I(1),
             SockOpt::Type => I(type_number(self.kind())),
             _ => return Err(OptionError::NotSupported(opt.as_str())),

@@ -14,6 +14,7 @@ use super::error::OptionError;
 use super::kinds::{self, Kind};
 use super::macros::option_table;
 use super::meta::{self, Access, Effect, Support};
+use super::security::Secret;
 use super::value::{OptionValue, ValueKind};
 
 option_table! {
@@ -108,18 +109,25 @@ option_table! {
     /// in libzmq it applies to handshake commands too, so keep it above ~100 bytes.
     MaxMsgSize = "maxmsgsize", Rw, SizeOrUnlimited,
         { MaxMsgSize(i64) => max_msg_size: Option<u64> = None, any, NewConnections };
-    /// Supported (read-only): the security mechanism, always 0 (NULL).
+    /// Supported (read-only): the security mechanism the options chose: 0 NULL, 1
+    /// PLAIN, 2 CURVE.
     Mechanism = "mechanism", R, Int, computed;
     /// Not supported: multicast (PGM) transports.
     MulticastHops = "multicast_hops", Rw, Int, unsupported;
     /// Not supported: multicast (PGM) transports.
     MulticastMaxtpdu = "multicast_maxtpdu", Rw, Int, unsupported;
-    /// Not supported: PLAIN (zmtp implements the NULL mechanism only).
-    PlainPassword = "plain_password", Rw, Blob, unsupported;
-    /// Not supported: PLAIN (zmtp implements the NULL mechanism only).
-    PlainServer = "plain_server", Rw, Bool, unsupported;
-    /// Not supported: PLAIN (zmtp implements the NULL mechanism only).
-    PlainUsername = "plain_username", Rw, Blob, unsupported;
+    /// Supported: the PLAIN password (at most 255 bytes); a value makes the socket a
+    /// PLAIN client, an empty one returns it to NULL. Never shown by `Debug`.
+    PlainPassword = "plain_password", Rw, Password,
+        { PlainPassword(Bytes) => plain_password: Secret = Secret::default(), any, NewConnections };
+    /// Supported: 1 makes the socket a PLAIN server (it asks the ZAP handler about each
+    /// client), 0 returns it to NULL; reads 1 only while PLAIN is chosen as server.
+    PlainServer = "plain_server", Rw, Bool,
+        { PlainServer(bool) => plain_server: bool = false, any, NewConnections };
+    /// Supported: the PLAIN user name (at most 255 bytes); a value makes the socket a
+    /// PLAIN client, an empty one returns it to NULL.
+    PlainUsername = "plain_username", Rw, ShortBlob,
+        { PlainUsername(Bytes) => plain_username: Bytes = Bytes::new(), any, NewConnections };
     /// Supported (write-only): send an empty message on every new connection (ROUTER,
     /// DEALER, REQ); Racket could not set it.
     ProbeRouter = "probe_router", W, Bool,
@@ -241,6 +249,8 @@ option_table! {
     /// none).
     XpubWelcomeMsg = "xpub_welcome_msg", W, BlobOrNone,
         { XpubWelcomeMsg(Bytes) => xpub_welcome_msg: Option<Bytes> = None, [Pub, XPub], NextCall, XpubWelcomeMsg };
-    /// Not supported: ZAP authentication (zmtp implements the NULL mechanism only).
-    ZapDomain = "zap_domain", Rw, Blob, unsupported;
+    /// Supported: the ZAP domain (at most 255 bytes) sent in each authentication
+    /// request; with NULL, a non-empty domain makes the socket ask the ZAP handler.
+    ZapDomain = "zap_domain", Rw, ShortBlob,
+        { ZapDomain(Bytes) => zap_domain: Bytes = Bytes::new(), any, NewConnections };
 }
