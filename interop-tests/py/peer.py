@@ -38,6 +38,8 @@ Commands (each may carry "seq", echoed in its reply):
         -> {"ok": true}  (the hand-written handler's answer from now on)
     {"cmd": "bind" | "connect" | "unbind" | "disconnect", "endpoint": ".."}
         -> {"ok": true, "endpoint": "<resolved>"}
+    {"cmd": "subscribe", "topic_hex": ".."} -> {"ok": true}
+    {"cmd": "curve_keypair"} -> {"ok": true, "public": "<z85>", "secret": "<z85>"}
     {"cmd": "close"}         -> {"ok": true}, then exit
 Failures: {"ok": false, "error": "..", "errno": "EAGAIN"}.
 """
@@ -46,6 +48,7 @@ import base64
 import errno
 import json
 import os
+import queue
 import sys
 import threading
 import time
@@ -118,6 +121,8 @@ class ZapHandler(threading.Thread):
             with self.lock:
                 reply = dict(self.reply)
             request_id = frames[1] if len(frames) > 1 else b""
+            # Recorded before answering: once the answer is out, a test may look.
+            self.record.add({"frames_hex": [f.hex() for f in frames], "reply": reply})
             self.sock.send_multipart(
                 [
                     b"1.0",
@@ -128,7 +133,6 @@ class ZapHandler(threading.Thread):
                     bytes.fromhex(reply["metadata_hex"]),
                 ]
             )
-            self.record.add({"frames_hex": [f.hex() for f in frames], "reply": reply})
         self.sock.close(0)
 
     def stop(self):
@@ -150,21 +154,25 @@ def start_authenticator(ctx, conf, record):
     from zmq.auth.thread import ThreadAuthenticator
 
     auth = ThreadAuthenticator(ctx)
-    # Record what it is asked and what it answers (same thread, one request at a time).
-    current = {}
+    # Record what it is asked and what it answers (one request at a time, in its thread),
+    # before the answer goes out: once it has, a test may look.
+    current = []
     handle, send_reply = auth.handle_zap_message, auth._send_zap_reply
 
     async def handle_zap_message(msg):
-        current.clear()
+        current[:] = [bytes(f) for f in msg]
         await handle(msg)
-        record.add({"frames_hex": [bytes(f).hex() for f in msg], "reply": dict(current)})
 
     def _send_zap_reply(request_id, status_code, status_text, user_id="anonymous"):
-        current.update(
-            status_code=status_code.decode(),
-            status_text=status_text.decode(errors="replace"),
-            user_id=user_id if isinstance(user_id, str) else user_id.decode(errors="replace"),
-        )
+        # As pyzmq sends it: the user id only with a 200.
+        if status_code != b"200":
+            user_id = b""
+        reply = {
+            "status_code": status_code.decode(),
+            "status_text": status_text.decode(errors="replace"),
+            "user_id": user_id if isinstance(user_id, str) else user_id.decode(errors="replace"),
+        }
+        record.add({"frames_hex": [f.hex() for f in current], "reply": reply})
         send_reply(request_id, status_code, status_text, user_id)
 
     auth.handle_zap_message = handle_zap_message
@@ -359,6 +367,9 @@ class Peer:
             getattr(self.sock, name)(cmd["endpoint"])
             ep = resolved(self.sock, cmd["endpoint"]) if name == "bind" else cmd["endpoint"]
             return {"endpoint": ep}
+        if name == "curve_keypair":
+            public, secret = zmq.curve_keypair()
+            return {"public": public.decode(), "secret": secret.decode()}
         if name == "subscribe":
             self.sock.setsockopt(zmq.SUBSCRIBE, bytes.fromhex(cmd.get("topic_hex", "")))
             return {}
@@ -373,8 +384,18 @@ class Peer:
             self.auth.stop()
 
 
+def watch_stdin(lines):
+    """Queues stdin's lines; exits the whole process at EOF, even while the command
+    loop waits in a recv or send (the test is done with us, or gone)."""
+    for line in sys.stdin:
+        lines.put(line)
+    os._exit(0)
+
+
 def main():
     raw = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.readline()
+    lines = queue.Queue()
+    threading.Thread(target=watch_stdin, args=(lines,), daemon=True).start()
     try:
         peer = Peer(json.loads(raw))
     except Exception as e:  # report the setup failure instead of a traceback
@@ -382,7 +403,8 @@ def main():
               "errno": errno_name(e) if isinstance(e, zmq.ZMQError) else None})
         os._exit(1)
     emit({"ok": True, "hello": peer.hello()})
-    for line in sys.stdin:
+    while True:
+        line = lines.get()
         if not line.strip():
             continue
         seq = None
@@ -400,8 +422,7 @@ def main():
             reply = {"ok": False, "error": f"{type(e).__name__}: {e}", "errno": None}
         reply["seq"] = seq
         emit(reply)
-    # stdin EOF or close: never wait on lingering sockets or helper threads.
-    sys.stdout.flush()
+    # Closed: never wait on lingering sockets or helper threads.
     os._exit(0)
 
 

@@ -404,3 +404,98 @@ fn send_without_peer_times_out_with_eagain() {
         .expect_err("no peer to send to");
     assert_eq!(err.errno.as_deref(), Some("EAGAIN"), "{err:?}");
 }
+
+// ---------------------------------------------------------------------------
+// The security options of the harness, pyzmq against pyzmq (our sockets cannot select
+// PLAIN or CURVE yet): what the security tests will build on works as configured.
+// ---------------------------------------------------------------------------
+
+/// PLAIN with pyzmq's authenticator: the right password gets in with its user id, a
+/// wrong one is refused with 400.
+#[test]
+fn harness_plain_between_pyzmq_peers() {
+    let server = PyPeer::spawn(
+        PeerConfig::new(SocketType::Pull)
+            .plain_server()
+            .authenticator(ZapAuthenticator::new().plain_user("admin", "secret"))
+            .bind("tcp://127.0.0.1:*")
+            .monitor(),
+    );
+    let wrong = PyPeer::spawn(
+        PeerConfig::new(SocketType::Push)
+            .plain_client("admin", "guess")
+            .connect(server.endpoint()),
+    );
+    let failed = server
+        .wait_event("HANDSHAKE_FAILED_AUTH", DEADLINE)
+        .expect("a wrong PLAIN password got in");
+    assert_eq!(failed.value, 400);
+    drop(wrong);
+
+    let right = PyPeer::spawn(
+        PeerConfig::new(SocketType::Push)
+            .plain_client("admin", "secret")
+            .connect(server.endpoint()),
+    );
+    right.send(&[b"plain"]);
+    let got = recv_py(&server);
+    assert_eq!(frames_data(&got), msg(&["plain"]));
+    assert_eq!(got[0].user_id(), Some("admin"));
+    let seen = server.zap_requests();
+    assert!(seen.iter().all(|r| r.mechanism == "PLAIN"), "{seen:?}");
+    let ok: Vec<_> = seen
+        .iter()
+        .filter(|r| r.reply.status_code == "200")
+        .collect();
+    assert_eq!(ok.len(), 1, "{seen:?}");
+    assert_eq!(ok[0].credentials, msg(&["admin", "secret"]));
+}
+
+/// CURVE with pyzmq's authenticator and keys from pyzmq: an allowed client key gets in
+/// (its Z85 as the user id), another is refused.
+#[test]
+fn harness_curve_between_pyzmq_peers() {
+    let keys = PyPeer::spawn(PeerConfig::new(SocketType::Pair));
+    let (server_public, server_secret) = keys.curve_keypair();
+    let (client_public, client_secret) = keys.curve_keypair();
+    let (other_public, other_secret) = keys.curve_keypair();
+    assert_eq!(server_public.len(), 40);
+    assert_ne!(server_public, client_public);
+
+    let server = PyPeer::spawn(
+        PeerConfig::new(SocketType::Pull)
+            .curve_server(&server_secret)
+            .authenticator(ZapAuthenticator::new().curve_key(&client_public))
+            .bind("tcp://127.0.0.1:*")
+            .monitor(),
+    );
+    let stranger = PyPeer::spawn(
+        PeerConfig::new(SocketType::Push)
+            .curve_client(&other_public, &other_secret, &server_public)
+            .connect(server.endpoint()),
+    );
+    let failed = server
+        .wait_event("HANDSHAKE_FAILED_AUTH", DEADLINE)
+        .expect("an unknown CURVE key got in");
+    assert_eq!(failed.value, 400);
+    drop(stranger);
+
+    let client = PyPeer::spawn(
+        PeerConfig::new(SocketType::Push)
+            .curve_client(&client_public, &client_secret, &server_public)
+            .connect(server.endpoint()),
+    );
+    client.send(&[b"curve"]);
+    let got = recv_py(&server);
+    assert_eq!(frames_data(&got), msg(&["curve"]));
+    assert_eq!(got[0].user_id(), Some(client_public.as_str()));
+    let ok: Vec<_> = server
+        .zap_requests()
+        .into_iter()
+        .filter(|r| r.reply.status_code == "200")
+        .collect();
+    assert_eq!(ok.len(), 1);
+    assert_eq!(ok[0].mechanism, "CURVE");
+    assert_eq!(ok[0].credentials.len(), 1, "the client's 32-byte key");
+    assert_eq!(ok[0].credentials[0].len(), 32);
+}

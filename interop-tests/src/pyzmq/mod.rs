@@ -422,6 +422,16 @@ impl PyPeer {
         .unwrap_or_else(|e| panic!("pyzmq peer subscribe: {e}"));
     }
 
+    /// A fresh CURVE key pair from pyzmq's libzmq (`zmq.curve_keypair()`), as Z85
+    /// `(public, secret)`.
+    pub fn curve_keypair(&self) -> (String, String) {
+        let reply = self
+            .request(json!({"cmd": "curve_keypair"}), Duration::ZERO)
+            .unwrap_or_else(|e| panic!("pyzmq peer curve_keypair: {e}"));
+        let key = |k: &str| reply[k].as_str().expect("z85 key").to_string();
+        (key("public"), key("secret"))
+    }
+
     fn endpoint_cmd(&self, cmd: &str, endpoint: &str) -> Result<Value, PyError> {
         self.request(json!({"cmd": cmd, "endpoint": endpoint}), Duration::ZERO)
     }
