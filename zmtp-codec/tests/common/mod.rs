@@ -1,6 +1,8 @@
 //! Helpers shared by the property tests (included with `mod common;`).
 #![allow(dead_code)]
 
+pub mod pair;
+
 use std::io::IoSlice;
 
 use bytes::BytesMut;
