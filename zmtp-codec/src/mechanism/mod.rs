@@ -1,10 +1,14 @@
 //! Security mechanisms: the [`Mechanism`] trait the session drives during
 //! the handshake (and, for CURVE, on every data-phase frame).
 
+mod curve;
 mod null;
 mod plain;
 mod refusal;
 
+pub use curve::{
+    COOKIE_LIFETIME, CurveKeypair, CurveMechanism, CurvePublicKey, CurveSecretKey, KeyError,
+};
 pub use null::NullMechanism;
 pub use plain::PlainMechanism;
 
