@@ -90,6 +90,27 @@ impl WireClient {
         vouch_server: [u8; 32],
         metadata: &[u8],
     ) -> Vec<u8> {
+        let ours = *self.secret.public_key().as_bytes();
+        self.initiate_full(n, ours, vouch_transient, vouch_server, metadata)
+    }
+
+    /// A correct-looking INITIATE (nonce 2) whose box claims the long-term
+    /// key `claimed` while the vouch is made with our own secret.
+    pub fn initiate_claiming(&self, claimed: [u8; 32], metadata: &[u8]) -> Vec<u8> {
+        let (t, s) = (self.transient_public(), *self.server.as_bytes());
+        self.initiate_full(2, claimed, t, s, metadata)
+    }
+
+    /// The general INITIATE: nonce, the long-term key the box claims, the
+    /// vouch's contents, metadata.
+    pub fn initiate_full(
+        &self,
+        n: u64,
+        claimed: [u8; 32],
+        vouch_transient: [u8; 32],
+        vouch_server: [u8; 32],
+        metadata: &[u8],
+    ) -> Vec<u8> {
         let tail = SalsaBox::generate_nonce(&mut OsRng);
         let tail = &tail[..16];
         let mut vouch_plain = vouch_transient.to_vec();
@@ -97,7 +118,7 @@ impl WireClient {
         let vouch = SalsaBox::new(self.server_transient.as_ref().unwrap(), &self.secret)
             .encrypt(&long_nonce(b"VOUCH---", tail), &vouch_plain[..])
             .unwrap();
-        let mut plain = self.secret.public_key().as_bytes().to_vec();
+        let mut plain = claimed.to_vec();
         plain.extend_from_slice(tail);
         plain.extend_from_slice(&vouch);
         plain.extend_from_slice(metadata);
