@@ -94,6 +94,16 @@ pub enum ProtocolError {
     /// The peer sent an ERROR command (reason, lossy UTF-8).
     #[error("peer reported error: {0:?}")]
     PeerError(String),
+    /// Authentication failed with a ZAP status code (300, 400 or 500): either the
+    /// peer told us so in an ERROR command whose reason is exactly that code, or
+    /// our authenticator refused the peer (then the ERROR, if any, has already been
+    /// queued by the mechanism). libzmq reports this as `HANDSHAKE_FAILED_AUTH`
+    /// with the status; a connecting socket stops reconnecting.
+    #[error("authentication failed (ZAP status {status})")]
+    AuthFailed {
+        /// The ZAP status code (300, 400 or 500).
+        status: u16,
+    },
     /// A mechanism-specific failure (PLAIN/CURVE).
     #[error("security mechanism failure: {0}")]
     Mechanism(String),
@@ -141,6 +151,7 @@ impl ProtocolError {
             | ProtocolError::BadGreeting(_)
             | ProtocolError::FrameTooLarge { .. }
             | ProtocolError::PeerError(_)
+            | ProtocolError::AuthFailed { .. }
             | ProtocolError::Mechanism(_)
             | ProtocolError::NotReady
             | ProtocolError::HandshakeTimeout

@@ -29,7 +29,10 @@ pub use error::ProtocolError;
 pub use event::{Event, PeerInfo};
 pub use frame::{FrameDecoder, RawFrame, WriteBuf};
 pub use greeting::{GREETING_LEN, Greeting, MechanismName};
-pub use mechanism::{Mechanism, MechanismStatus, NullMechanism, PlainMechanism};
+pub use mechanism::{
+    COOKIE_LIFETIME, CurveKeypair, CurveMechanism, CurvePublicKey, CurveSecretKey, KeyError,
+    Mechanism, MechanismStatus, NullMechanism, PlainMechanism,
+};
 pub use metadata::Metadata;
 pub use protocol::Protocol;
 pub use raw::RawSession;

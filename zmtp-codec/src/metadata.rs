@@ -8,6 +8,8 @@ use crate::ProtocolError;
 pub const SOCKET_TYPE: &str = "Socket-Type";
 /// Property name of the routing identity.
 pub const IDENTITY: &str = "Identity";
+/// Property name of the user id an authenticator (ZAP) returned.
+pub const USER_ID: &str = "User-Id";
 
 /// An ordered list of (name, value) properties. Names are 1..=255 bytes,
 /// values at most 2^31-1 bytes.
@@ -82,6 +84,11 @@ impl Metadata {
             .iter()
             .find(|(n, _)| n == name.as_bytes())
             .map(|(_, v)| v)
+    }
+
+    /// The value of the first property named exactly `name` (byte-exact).
+    pub fn get_exact_bytes(&self, name: &[u8]) -> Option<&Bytes> {
+        self.props.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
     /// The properties in order.

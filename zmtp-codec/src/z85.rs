@@ -47,7 +47,12 @@ pub fn encode(data: &[u8]) -> Result<String, Z85Error> {
 
 /// Decodes Z85 text (a multiple of 5 characters).
 pub fn decode(text: &str) -> Result<Vec<u8>, Z85Error> {
-    let bytes = text.as_bytes();
+    decode_bytes(text.as_bytes())
+}
+
+/// Decodes Z85 text given as bytes (a multiple of 5 characters; any byte
+/// outside the alphabet is refused).
+pub fn decode_bytes(bytes: &[u8]) -> Result<Vec<u8>, Z85Error> {
     if !bytes.len().is_multiple_of(5) {
         return Err(Z85Error::TextLength(bytes.len()));
     }

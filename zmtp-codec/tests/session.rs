@@ -316,9 +316,10 @@ fn error_during_handshake() {
     bytes.extend([
         0x04, 0x0A, 0x05, 0x45, 0x52, 0x52, 0x4F, 0x52, 0x03, 0x34, 0x30, 0x30,
     ]);
+    // Exactly "400": an authentication failure (libzmq's HANDSHAKE_FAILED_AUTH).
     assert_eq!(
         feed(&mut s, &bytes),
-        Err(ProtocolError::PeerError("400".into()))
+        Err(ProtocolError::AuthFailed { status: 400 })
     );
 }
 

@@ -1,11 +1,18 @@
 //! Security mechanisms: the [`Mechanism`] trait the session drives during
 //! the handshake (and, for CURVE, on every data-phase frame).
 
+mod curve;
 mod null;
 mod plain;
+mod refusal;
 
+pub use curve::{
+    COOKIE_LIFETIME, CurveKeypair, CurveMechanism, CurvePublicKey, CurveSecretKey, KeyError,
+};
 pub use null::NullMechanism;
 pub use plain::PlainMechanism;
+
+use std::time::Instant;
 
 use bytes::BytesMut;
 
@@ -100,6 +107,20 @@ pub trait Mechanism: Send + 'static {
         Err(ProtocolError::Mechanism(
             "this mechanism does not wrap traffic".into(),
         ))
+    }
+
+    /// The mechanism's own deadline during the handshake (`None`: none), e.g.
+    /// the expiry of CURVE's cookie key. The session reports the earlier of
+    /// this and its own timers until the handshake completes.
+    fn poll_timeout(&self) -> Option<Instant> {
+        None
+    }
+
+    /// Called by the session when a timer is due during the handshake; the
+    /// mechanism acts on its deadlines that are due at `now` (and must then
+    /// report a later one, or none, from [`poll_timeout`](Self::poll_timeout)).
+    fn handle_timeout(&mut self, now: Instant) {
+        let _ = now;
     }
 
     /// Unwraps one incoming frame into the original (more, command, body).

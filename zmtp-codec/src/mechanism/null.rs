@@ -2,8 +2,9 @@
 
 use bytes::BytesMut;
 
-use super::{Mechanism, MechanismStatus};
+use super::{Mechanism, MechanismStatus, refusal};
 use crate::ProtocolError;
+use crate::auth::{AuthReply, AuthRequest};
 use crate::command::Command;
 use crate::frame::RawFrame;
 use crate::greeting::MechanismName;
@@ -13,15 +14,49 @@ use crate::metadata::Metadata;
 ///
 /// Symmetric like libzmq: READY is sent as soon as the greetings are
 /// exchanged, and the handshake completes when the peer's READY arrives.
+/// [`with_auth`](Self::with_auth) first asks the authenticator (ZAP), as a
+/// libzmq socket with a ZAP domain does.
 #[derive(Clone, Debug, Default)]
 pub struct NullMechanism {
-    ready: bool,
+    /// Ask the authenticator before sending READY.
+    auth: bool,
+    /// Our READY has been sent.
+    sent: bool,
+    /// The peer's READY, once received.
+    received: Option<Metadata>,
+    /// The handshake completed (a second READY is unexpected).
+    done: bool,
 }
 
 impl NullMechanism {
     /// A fresh NULL mechanism.
     pub fn new() -> NullMechanism {
         NullMechanism::default()
+    }
+
+    /// NULL with ZAP (the engine's choice when ZMQ_ZAP_DOMAIN is set): at
+    /// the start the authenticator is asked (no credentials) before READY is
+    /// sent; `200` sends READY, `400`/`500` send ERROR with that code and
+    /// fail, `300` fails without ERROR.
+    pub fn with_auth() -> NullMechanism {
+        NullMechanism {
+            auth: true,
+            ..NullMechanism::default()
+        }
+    }
+
+    /// Ready once READY went both ways.
+    fn status(&mut self) -> MechanismStatus {
+        match self.received.take() {
+            Some(peer) if self.sent => {
+                self.done = true;
+                MechanismStatus::Ready { peer }
+            }
+            other => {
+                self.received = other;
+                MechanismStatus::Handshaking
+            }
+        }
     }
 }
 
@@ -35,7 +70,14 @@ impl Mechanism for NullMechanism {
         local: &Metadata,
         out: &mut BytesMut,
     ) -> Result<MechanismStatus, ProtocolError> {
+        if self.auth {
+            return Ok(MechanismStatus::AwaitingAuth(AuthRequest::new(
+                MechanismName::NULL,
+                vec![],
+            )));
+        }
         Command::Ready(local.clone()).encode(out);
+        self.sent = true;
         Ok(MechanismStatus::Handshaking)
     }
 
@@ -48,18 +90,35 @@ impl Mechanism for NullMechanism {
         if !frame.command {
             return Err(ProtocolError::DataBeforeReady);
         }
+        if let Some(error) = refusal::error_command(&frame.body) {
+            return Err(error);
+        }
         match Command::decode(frame.body)? {
-            Command::Ready(peer) if !self.ready => {
-                self.ready = true;
-                Ok(MechanismStatus::Ready { peer })
+            Command::Ready(peer) if !self.done && self.received.is_none() => {
+                self.received = Some(peer);
+                Ok(self.status())
             }
-            Command::Error(reason) => Err(ProtocolError::PeerError(
-                String::from_utf8_lossy(&reason).into_owned(),
-            )),
             other => Err(ProtocolError::UnexpectedCommand(
                 String::from_utf8_lossy(other.name()).into_owned(),
             )),
         }
+    }
+
+    fn on_auth_reply(
+        &mut self,
+        reply: AuthReply,
+        local: &Metadata,
+        out: &mut BytesMut,
+    ) -> Result<MechanismStatus, ProtocolError> {
+        if !self.auth || self.sent {
+            return Err(ProtocolError::Mechanism("unexpected ZAP reply".into()));
+        }
+        if !reply.is_success() {
+            return Err(refusal::auth_refusal(reply.status_code, out));
+        }
+        Command::Ready(local.clone()).encode(out);
+        self.sent = true;
+        Ok(self.status())
     }
 }
 
@@ -109,7 +168,7 @@ mod tests {
                 &local,
                 &mut out
             ),
-            Err(ProtocolError::PeerError("400".into()))
+            Err(ProtocolError::AuthFailed { status: 400 })
         );
         assert_eq!(
             m.on_frame(
@@ -118,6 +177,22 @@ mod tests {
                 &mut out
             ),
             Err(ProtocolError::UnexpectedCommand("PING".into()))
+        );
+        assert_eq!(
+            m.on_frame(
+                RawFrame::command(Bytes::from_static(b"\x5eRROR\x03500")),
+                &local,
+                &mut out
+            ),
+            Err(ProtocolError::AuthFailed { status: 500 })
+        );
+        assert_eq!(
+            m.on_frame(
+                RawFrame::command(Bytes::from_static(b"\x05ERROR\x03bad")),
+                &local,
+                &mut out
+            ),
+            Err(ProtocolError::PeerError("bad".into()))
         );
         assert!(m.on_frame(ready_frame(), &local, &mut out).is_ok());
         assert_eq!(

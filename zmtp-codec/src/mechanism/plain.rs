@@ -6,10 +6,11 @@ use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use super::{Mechanism, MechanismStatus};
+use super::{Mechanism, MechanismStatus, refusal};
 use crate::ProtocolError;
 use crate::auth::{AuthReply, AuthRequest};
 use crate::command::Command;
+use crate::error::codes;
 use crate::frame::RawFrame;
 use crate::greeting::MechanismName;
 use crate::metadata::Metadata;
@@ -96,17 +97,18 @@ impl PlainMechanism {
         Self::command(INITIATE, data.freeze(), out);
     }
 
-    /// The command in a handshake frame (an ERROR from the peer ends the handshake).
+    /// The command in a handshake frame. An ERROR from the peer ends the
+    /// handshake, also in the broken form libzmq's PLAIN server sends
+    /// (name length 0x5E, see `refusal`); `300`/`400`/`500` as
+    /// [`ProtocolError::AuthFailed`].
     fn expect(frame: RawFrame) -> Result<Command, ProtocolError> {
         if !frame.command {
             return Err(ProtocolError::DataBeforeReady);
         }
-        match Command::decode(frame.body)? {
-            Command::Error(reason) => Err(ProtocolError::PeerError(
-                String::from_utf8_lossy(&reason).into_owned(),
-            )),
-            cmd => Ok(cmd),
+        if let Some(error) = refusal::error_command(&frame.body) {
+            return Err(error);
         }
+        Command::decode(frame.body)
     }
 
     fn unexpected(cmd: &Command) -> ProtocolError {
@@ -115,7 +117,10 @@ impl PlainMechanism {
 
     /// The user name and password of a HELLO's data.
     fn credentials(data: &Bytes) -> Result<(Bytes, Bytes), ProtocolError> {
-        let bad = || ProtocolError::MalformedCommand("PLAIN HELLO");
+        let bad = || ProtocolError::MechanismCode {
+            code: codes::ZMTP_MALFORMED_COMMAND_HELLO,
+            reason: "malformed PLAIN HELLO".into(),
+        };
         let ulen = usize::from(*data.first().ok_or_else(bad)?);
         let user = data.get(1..1 + ulen).ok_or_else(bad)?;
         let plen = usize::from(*data.get(1 + ulen).ok_or_else(bad)?);
@@ -161,7 +166,14 @@ impl PlainMechanism {
         out: &mut BytesMut,
     ) -> Result<MechanismStatus, ProtocolError> {
         match (self.step, cmd) {
-            (Step::Hello, Command::Other { name, .. }) if &name[..] == WELCOME => {
+            (Step::Hello, Command::Other { name, data }) if &name[..] == WELCOME => {
+                // libzmq: a WELCOME is exactly the 8 bytes of its name.
+                if !data.is_empty() {
+                    return Err(ProtocolError::MechanismCode {
+                        code: codes::ZMTP_MALFORMED_COMMAND_WELCOME,
+                        reason: "PLAIN WELCOME with data".into(),
+                    });
+                }
                 self.step = Step::Initiate;
                 Self::initiate(local, out);
                 Ok(MechanismStatus::Handshaking)
@@ -224,13 +236,9 @@ impl Mechanism for PlainMechanism {
             return Err(ProtocolError::Mechanism("unexpected ZAP reply".into()));
         }
         if !reply.is_success() {
-            // The client is told why, as libzmq sends the ZAP status code.
-            let code = Bytes::from(reply.status_code.to_string());
-            Command::Error(code).encode(out);
-            return Err(ProtocolError::Mechanism(format!(
-                "PLAIN authentication refused ({})",
-                reply.status_code
-            )));
+            // The client is told why (a well-formed ERROR with the ZAP status
+            // code), except for 300, as libzmq.
+            return Err(refusal::auth_refusal(reply.status_code, out));
         }
         self.step = Step::Initiate;
         Self::command(WELCOME, Bytes::new(), out);

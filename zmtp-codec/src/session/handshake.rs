@@ -11,7 +11,7 @@ use crate::command::Command;
 use crate::event::{Event, PeerInfo};
 use crate::greeting::{GREETING_LEN, Greeting};
 use crate::mechanism::MechanismStatus;
-use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE};
+use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE, USER_ID};
 use crate::timer::Timer;
 use crate::{ProtocolError, SocketType};
 
@@ -98,12 +98,16 @@ impl Session {
         };
         let identity = peer.get_exact(IDENTITY).cloned().unwrap_or_default();
         let (major, minor) = self.peer_greeting.map_or((3, 1), |g| (g.major, g.minor));
+        let metadata = match self.zap_properties.take() {
+            Some(zap) => merge_properties(zap, peer),
+            None => peer,
+        };
         let info = PeerInfo {
             socket_type,
             identity,
             major,
             minor,
-            metadata: peer,
+            metadata,
         };
         self.peer = Some(info.clone());
         self.wraps = self.mechanism.wraps_traffic();
@@ -120,11 +124,13 @@ impl Session {
         if self.phase != Phase::AwaitingAuth {
             return Ok(());
         }
+        let zap = reply.is_success().then(|| zap_properties(&reply));
         match self
             .mechanism
             .on_auth_reply(reply, &self.local, &mut self.out)
         {
             Ok(status) => {
+                self.zap_properties = zap;
                 self.phase = Phase::Handshake;
                 self.resumed = Some(status);
                 Ok(())
@@ -138,6 +144,13 @@ impl Session {
     #[inline(never)]
     pub(super) fn on_timeout(&mut self, now: Instant) -> Result<(), ProtocolError> {
         self.hb.observe(now);
+        if matches!(
+            self.phase,
+            Phase::Greeting | Phase::Handshake | Phase::AwaitingAuth
+        ) {
+            // The mechanism checks its own deadlines (CURVE's cookie key).
+            self.mechanism.handle_timeout(now);
+        }
         while let Some(timer) = self.timers.take_expired(now) {
             let res = match timer {
                 Timer::Handshake if self.phase != Phase::Ready => {
@@ -172,4 +185,33 @@ impl Session {
         }
         error
     }
+}
+
+/// The properties an accepted authentication reply adds, as libzmq's
+/// `set_user_id` and ZAP metadata: `User-Id` (even when empty, as libzmq
+/// stores it) first, then the reply's metadata.
+fn zap_properties(reply: &AuthReply) -> Metadata {
+    let mut zap = Metadata::new();
+    // A valid name and a user id far below 2^31 bytes: cannot fail.
+    let _ = zap.push(USER_ID, reply.user_id.clone());
+    for (name, value) in reply.metadata.iter() {
+        if zap.get_exact_bytes(name).is_none() {
+            let _ = zap.push(name.clone(), value.clone());
+        }
+    }
+    zap
+}
+
+/// The connection's properties: the ZAP properties first, then the peer's
+/// handshake properties whose names (compared exactly) are not among them
+/// (libzmq inserts both into one map, the ZAP ones first, and an insert
+/// never replaces).
+fn merge_properties(zap: Metadata, peer: Metadata) -> Metadata {
+    let mut all = zap;
+    for (name, value) in peer.iter() {
+        if all.get_exact_bytes(name).is_none() {
+            let _ = all.push(name.clone(), value.clone());
+        }
+    }
+    all
 }

@@ -70,6 +70,9 @@ pub struct Session {
     /// The mechanism's status after an authentication reply, handled by the
     /// next `poll_event`.
     resumed: Option<MechanismStatus>,
+    /// What an accepted authentication reply adds to the peer's properties
+    /// (`User-Id` and the reply's metadata), as libzmq's ZAP properties.
+    zap_properties: Option<Metadata>,
     failure: Option<ProtocolError>,
 }
 
@@ -121,6 +124,7 @@ impl Session {
             timers,
             hb,
             resumed: None,
+            zap_properties: None,
             failure: None,
         }
     }
@@ -354,7 +358,16 @@ impl Protocol for Session {
 
     #[inline]
     fn poll_timeout(&self) -> Option<Instant> {
-        self.timers.next()
+        let ours = self.timers.next();
+        if matches!(self.phase, Phase::Ready | Phase::Failed) {
+            return ours;
+        }
+        // During the handshake the mechanism may have a deadline of its own
+        // (CURVE's cookie key).
+        match (ours, self.mechanism.poll_timeout()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn handle_timeout(&mut self, now: Instant) -> Result<(), ProtocolError> {

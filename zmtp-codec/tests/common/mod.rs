@@ -1,6 +1,9 @@
 //! Helpers shared by the property tests (included with `mod common;`).
 #![allow(dead_code)]
 
+pub mod curve_wire;
+pub mod pair;
+
 use std::io::IoSlice;
 
 use bytes::BytesMut;
