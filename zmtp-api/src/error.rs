@@ -143,6 +143,13 @@ pub enum Error {
     /// in 5-character groups of its 85 characters).
     #[error("Z85: {0}")]
     Z85(#[from] zmtp_codec::z85::Z85Error),
+    /// A CURVE key that is not 32 bytes, 40 Z85 characters, or those plus a trailing
+    /// NUL (or the OS random generator failed while making a key pair).
+    #[error("CURVE key: {0}")]
+    InvalidKey(#[from] zmtp_codec::KeyError),
+    /// Bind or connect with CURVE chosen but this key option unset.
+    #[error("CURVE needs the {0} option set before bind or connect")]
+    MissingKey(&'static str),
     /// An operating-system error (Racket: the errno-carrying "error ..." messages).
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -175,6 +182,7 @@ impl From<SocketError> for Error {
             E::HostUnreachable => Error::HostUnreachable,
             E::NoSuchEndpoint(e) => Error::NoSuchEndpoint(e.to_string()),
             E::Transport(t) => t.into(),
+            E::MissingKey(k) => Error::MissingKey(k),
             other => Error::Engine(other),
         }
     }

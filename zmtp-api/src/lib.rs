@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod auth;
 pub mod blocking;
 mod builder;
 mod context;
@@ -54,6 +55,7 @@ mod socket;
 mod stream;
 mod z85;
 
+pub use auth::{Authenticator, ZAP_ENDPOINT};
 pub use builder::{DEFAULT_LINGER, SocketBuilder};
 pub use context::Context;
 pub use endpoint::{AsEndpoint, EndpointArg, EndpointMode, IntoEndpoints};
@@ -64,7 +66,10 @@ pub use options::OptionMode;
 pub use proxy::{Proxy, ProxyEnd, proxy};
 pub use socket::Socket;
 pub use stream::{Closed, Messages};
-pub use z85::{z85_decode, z85_encode};
+pub use z85::{
+    CurveKeypair, CurvePublicKey, CurveSecretKey, KeyError, curve_keypair, curve_public,
+    z85_decode, z85_encode,
+};
 pub use zmtp_sockets::options::{Effect, OptionError, OptionValue, SockOpt, SocketOption};
 pub use zmtp_transport::{Endpoint, TransportError};
 

@@ -101,10 +101,10 @@
 //! | `conflate` | neither | [`SockOpt::Conflate`](crate::SockOpt::Conflate) | get/set | keep only the newest message in each queue (DEALER, PULL, PUSH, PUB, SUB); readable too (Racket could not set it). |
 //! | `connect_routing_id` | set | [`SockOpt::ConnectRoutingId`](crate::SockOpt::ConnectRoutingId) | set | the routing id the next `connect` gives its peer (ROUTER, STREAM). |
 //! | `connect_timeout` | get/set | [`SockOpt::ConnectTimeout`](crate::SockOpt::ConnectTimeout) | get/set | how long one tcp connect attempt may take (ms). |
-//! | `curve_publickey` | get/set | [`SockOpt::CurvePublicKey`](crate::SockOpt::CurvePublicKey) | not supported | CURVE (zmtp implements the NULL mechanism only). |
-//! | `curve_secretkey` | get/set | [`SockOpt::CurveSecretKey`](crate::SockOpt::CurveSecretKey) | not supported | CURVE (zmtp implements the NULL mechanism only). |
-//! | `curve_server` | get/set | [`SockOpt::CurveServer`](crate::SockOpt::CurveServer) | not supported | CURVE (zmtp implements the NULL mechanism only). |
-//! | `curve_serverkey` | get/set | [`SockOpt::CurveServerKey`](crate::SockOpt::CurveServerKey) | not supported | CURVE (zmtp implements the NULL mechanism only). |
+//! | `curve_publickey` | get/set | [`SockOpt::CurvePublicKey`](crate::SockOpt::CurvePublicKey) | get/set | our CURVE public key (32 bytes or Z85; reads back as 32 bytes). |
+//! | `curve_secretkey` | get/set | [`SockOpt::CurveSecretKey`](crate::SockOpt::CurveSecretKey) | get/set | our CURVE secret key (32 bytes or Z85; never shown by `Debug`). |
+//! | `curve_server` | get/set | [`SockOpt::CurveServer`](crate::SockOpt::CurveServer) | get/set | 1 makes the socket a CURVE server. |
+//! | `curve_serverkey` | get/set | [`SockOpt::CurveServerKey`](crate::SockOpt::CurveServerKey) | get/set | the server's CURVE public key (makes the socket a CURVE client). |
 //! | `events` | neither | [`SockOpt::Events`](crate::SockOpt::Events) | not supported | there is no file descriptor to poll; use [`Socket::messages`](crate::Socket::messages) or [`blocking::select`](crate::blocking::select). |
 //! | `fd` | neither | [`SockOpt::Fd`](crate::SockOpt::Fd) | not supported | there is no file descriptor to poll; use [`Socket::messages`](crate::Socket::messages) or [`blocking::select`](crate::blocking::select). |
 //! | `gssapi_plaintext` | get/set | [`SockOpt::GssapiPlaintext`](crate::SockOpt::GssapiPlaintext) | not supported | GSSAPI. |

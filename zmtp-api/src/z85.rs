@@ -1,5 +1,7 @@
 //! Z85 (ZeroMQ RFC 32), the text form of CURVE keys, as `zmq_z85_encode` /
-//! `zmq_z85_decode`.
+//! `zmq_z85_decode`, and CURVE key pairs as `zmq_curve_keypair` / `zmq_curve_public`.
+
+pub use zmtp_codec::{CurveKeypair, CurvePublicKey, CurveSecretKey, KeyError};
 
 use crate::Result;
 
@@ -25,4 +27,32 @@ pub fn z85_encode(data: &[u8]) -> Result<String> {
 /// ```
 pub fn z85_decode(text: &str) -> Result<Vec<u8>> {
     Ok(zmtp_codec::z85::decode(text)?)
+}
+
+/// A new CURVE key pair from the operating system's random generator, as
+/// `zmq_curve_keypair` (which gives both keys as Z85 text: use
+/// [`CurvePublicKey::to_z85`] and [`CurveSecretKey::to_z85`]).
+///
+/// ```
+/// let pair = zmtp_api::curve_keypair()?;
+/// assert_eq!(pair.public.to_z85().len(), 40);
+/// assert_eq!(zmtp_api::curve_public(pair.secret.to_z85())?, pair.public);
+/// # Ok::<(), zmtp_api::Error>(())
+/// ```
+pub fn curve_keypair() -> Result<CurveKeypair> {
+    Ok(CurveKeypair::try_generate()?)
+}
+
+/// The public key of a CURVE secret key given as 32 bytes, 40 Z85 characters, or
+/// those plus a trailing NUL, as `zmq_curve_public`.
+///
+/// ```
+/// // The server pair of zmq_curve(7).
+/// let public = zmtp_api::curve_public("JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6")?;
+/// assert_eq!(public.to_z85(), "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
+/// assert!(zmtp_api::curve_public("too short").is_err());
+/// # Ok::<(), zmtp_api::Error>(())
+/// ```
+pub fn curve_public(secret: impl AsRef<[u8]>) -> Result<CurvePublicKey> {
+    Ok(CurveSecretKey::parse(secret.as_ref())?.public_key())
 }

@@ -19,6 +19,7 @@ impl Socket {
     /// Binds and starts accepting; returns the resolved endpoint (wildcard port filled in).
     pub fn bind(&self, ep: &Endpoint) -> Result<Endpoint, SocketError> {
         self.check_open()?;
+        self.check_security(ep)?;
         let resolved = self.bind_inner(ep).inspect_err(|e| {
             // libzmq reports nothing for inproc binds.
             if !matches!(ep, Endpoint::Inproc(_)) {
@@ -31,6 +32,15 @@ impl Socket {
     /// Reports an event about `ep` to the socket's event sink.
     pub(crate) fn emit(&self, ep: &Endpoint, kind: EventKind) {
         emit(&self.shared, ep, kind);
+    }
+
+    /// A missing CURVE key fails here rather than in every handshake later (inproc
+    /// connections use no mechanism).
+    fn check_security(&self, ep: &Endpoint) -> Result<(), SocketError> {
+        if matches!(ep, Endpoint::Inproc(_)) {
+            return Ok(());
+        }
+        crate::security::check(&self.shared.lock().options)
     }
 
     fn bind_inner(&self, ep: &Endpoint) -> Result<Endpoint, SocketError> {
@@ -91,6 +101,7 @@ impl Socket {
     pub fn connect(&self, ep: &Endpoint) -> Result<(), SocketError> {
         self.check_open()?;
         ep.for_connect()?;
+        self.check_security(ep)?;
         let id = {
             let mut guard = self.shared.lock();
             let st = &mut *guard;

@@ -33,6 +33,10 @@ pub enum SocketError {
     /// A message with no frames.
     #[error("cannot send a message with no frames")]
     EmptyMessage,
+    /// The chosen security mechanism lacks a key (bind or connect with CURVE chosen and
+    /// this option unset).
+    #[error("CURVE needs the {0} option set before bind or connect")]
+    MissingKey(&'static str),
 }
 
 /// A failed send that hands the message back to the caller.

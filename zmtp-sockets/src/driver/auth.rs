@@ -40,7 +40,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
         self.zap = None;
         let reply = reply?;
         if !reply.is_success() {
-            self.auth_refused = Some(reply.status_code);
             tracing::warn!(target: "zmtp_sockets", peer = %self.link.peer_address, status = reply.status_code, "ZAP handler refused the peer");
         }
         self.proto.handle_auth_reply(reply)?;

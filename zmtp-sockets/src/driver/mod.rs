@@ -91,7 +91,7 @@ where
     };
     let mechanism = {
         let st = shared.lock();
-        crate::security::mechanism(&shared, &st.options)
+        crate::security::mechanism(&shared, &st.options, now())
     };
     let mechanism = match mechanism {
         Ok(m) => m,
@@ -162,8 +162,6 @@ pub(crate) struct Driver<S, P> {
     linger: Option<Pin<Box<Sleep>>>,
     /// The ZAP handler's answer being awaited.
     zap: Option<crate::zap::ZapCall>,
-    /// The ZAP status that refused the peer (reported as HANDSHAKE_FAILED_AUTH).
-    auth_refused: Option<u16>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
@@ -189,7 +187,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             closing: false,
             linger: None,
             zap: None,
-            auth_refused: None,
         }
     }
 
@@ -383,10 +380,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             &**err,
             ConnectionError::Protocol(zmtp_codec::ProtocolError::IncompatibleSocketType { .. })
         );
-        if let Some(status) = self.auth_refused {
+        if let ConnectionError::Protocol(zmtp_codec::ProtocolError::AuthFailed { status }) = &**err
+        {
             self.shared
                 .events
-                .report(&self.link.endpoint, EventKind::AuthFailed(status.into()));
+                .report(&self.link.endpoint, EventKind::AuthFailed((*status).into()));
         } else if self.peer.is_none() && !incompatible {
             self.shared
                 .events

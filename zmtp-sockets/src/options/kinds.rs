@@ -11,7 +11,7 @@ use super::error::OptionError;
 pub(crate) use super::net_kinds::{
     DecisecondsMs, IntOrDefault, MsOrDefault, NonNegative, Tristate,
 };
-pub(crate) use super::sec_kinds::{Password, ShortBlob};
+pub(crate) use super::sec_kinds::{Password, PublicKey, SecretKey, ShortBlob};
 use super::value::{OptionValue, ValueKind};
 
 /// One value kind of the table.

@@ -1,8 +1,10 @@
 //! Value kinds of the security options: PLAIN credentials and the ZAP domain (at most
-//! 255 bytes each, as they travel in one-byte-length fields), and the password, which
-//! `Debug` never shows.
+//! 255 bytes each, as they travel in one-byte-length fields), the password, which
+//! `Debug` never shows, and CURVE keys (32 bytes, 40 Z85 characters, or those plus a
+//! trailing NUL, as libzmq takes them).
 
 use bytes::Bytes;
+use zmtp_codec::{CurvePublicKey, CurveSecretKey};
 
 use super::error::OptionError;
 use super::kinds::Kind;
@@ -62,5 +64,48 @@ impl Kind for Password {
     }
     fn load(s: &Secret) -> OptionValue {
         OptionValue::Bytes(s.0.clone())
+    }
+}
+
+/// A CURVE public key.
+pub(crate) struct PublicKey;
+
+impl Kind for PublicKey {
+    type Typed = CurvePublicKey;
+    type Stored = Option<CurvePublicKey>;
+    const VALUE: ValueKind = ValueKind::Bytes;
+    fn typed(name: &'static str, v: OptionValue) -> Result<CurvePublicKey, OptionError> {
+        CurvePublicKey::parse(&short_bytes(name, v)?).map_err(|_| OptionError::InvalidValue(name))
+    }
+    fn store(_: &'static str, t: CurvePublicKey) -> Result<Option<CurvePublicKey>, OptionError> {
+        Ok(Some(t))
+    }
+    fn load(s: &Option<CurvePublicKey>) -> OptionValue {
+        OptionValue::Bytes(
+            s.map(|k| Bytes::copy_from_slice(k.as_bytes()))
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// A CURVE secret key.
+pub(crate) struct SecretKey;
+
+impl Kind for SecretKey {
+    type Typed = CurveSecretKey;
+    type Stored = Option<CurveSecretKey>;
+    const VALUE: ValueKind = ValueKind::Bytes;
+    fn typed(name: &'static str, v: OptionValue) -> Result<CurveSecretKey, OptionError> {
+        CurveSecretKey::parse(&short_bytes(name, v)?).map_err(|_| OptionError::InvalidValue(name))
+    }
+    fn store(_: &'static str, t: CurveSecretKey) -> Result<Option<CurveSecretKey>, OptionError> {
+        Ok(Some(t))
+    }
+    fn load(s: &Option<CurveSecretKey>) -> OptionValue {
+        OptionValue::Bytes(
+            s.as_ref()
+                .map(|k| Bytes::copy_from_slice(k.as_bytes()))
+                .unwrap_or_default(),
+        )
     }
 }

@@ -93,9 +93,15 @@ pub(crate) fn after_set(o: &mut Options, opt: SockOpt) {
             MechanismKind::Plain,
             Some(false),
         ),
+        SockOpt::CurveServer => chosen(sec, o.curve_server, MechanismKind::Curve, Some(true)),
+        SockOpt::CurvePublicKey | SockOpt::CurveSecretKey => {
+            chosen(sec, true, MechanismKind::Curve, None)
+        }
+        SockOpt::CurveServerKey => chosen(sec, true, MechanismKind::Curve, Some(false)),
         _ => return,
     }
     o.plain_server = sec.as_server && sec.mechanism == MechanismKind::Plain;
+    o.curve_server = sec.as_server && sec.mechanism == MechanismKind::Curve;
 }
 
 #[cfg(test)]
@@ -103,7 +109,7 @@ mod tests {
     use super::*;
     use crate::options::SocketOption as O;
     use crate::options::table::prepare;
-    use zmtp_codec::SocketType;
+    use zmtp_codec::{CurvePublicKey, CurveSecretKey, SocketType};
 
     fn set(o: &mut Options, opt: O) {
         let change = prepare(opt, SocketType::Dealer).unwrap();
@@ -125,13 +131,43 @@ mod tests {
         set(&mut o, O::PlainServer(true));
         set(&mut o, O::PlainServer(false));
         assert_eq!(o.security, Security::default());
+        // CURVE keys keep the side; the server key makes a client.
+        set(&mut o, O::CurveServer(true));
+        set(
+            &mut o,
+            O::CurveSecretKey(CurveSecretKey::from_bytes([1; 32])),
+        );
+        assert!(o.security.as_server && o.curve_server && !o.plain_server);
+        assert_eq!(o.security.mechanism, MechanismKind::Curve);
+        set(&mut o, O::PlainServer(true));
+        assert!(!o.curve_server && o.plain_server);
+        set(
+            &mut o,
+            O::CurvePublicKey(CurvePublicKey::from_bytes([2; 32])),
+        );
+        assert!(o.security.as_server && !o.plain_server && o.curve_server);
+        set(
+            &mut o,
+            O::CurveServerKey(CurvePublicKey::from_bytes([3; 32])),
+        );
+        assert!(!o.security.as_server && !o.curve_server);
+        assert_eq!(o.security.mechanism, MechanismKind::Curve);
+        set(&mut o, O::CurveServer(false));
+        assert_eq!(o.security, Security::default());
     }
 
     #[test]
     fn passwords_stay_out_of_debug_output() {
         let mut o = Options::default();
         set(&mut o, O::PlainPassword("hunter2".into()));
-        assert!(!format!("{o:?}").contains("hunter2"));
+        set(
+            &mut o,
+            O::CurveSecretKey(CurveSecretKey::from_bytes([7; 32])),
+        );
+        let debug = format!("{o:?}");
+        assert!(!debug.contains("hunter2"));
+        assert!(!debug.contains("7, 7"));
+        assert!(!debug.contains(&CurveSecretKey::from_bytes([7; 32]).to_z85()));
         assert_eq!(format!("{:?}", Secret::default()), "Secret(empty)");
     }
 }

@@ -16,6 +16,7 @@ use super::macros::option_table;
 use super::meta::{self, Access, Effect, Support};
 use super::security::Secret;
 use super::value::{OptionValue, ValueKind};
+use zmtp_codec::{CurvePublicKey, CurveSecretKey};
 
 option_table! {
     /// Not supported: I/O thread affinity (zmtp's I/O runs on tokio).
@@ -39,14 +40,25 @@ option_table! {
     /// limit); a timed-out attempt is retried like a refused one.
     ConnectTimeout = "connect_timeout", Rw, MsOrNoLimit,
         { ConnectTimeout(i64) => connect_timeout: Option<Duration> = None, any, NewConnections };
-    /// Not supported: CURVE (zmtp implements the NULL mechanism only).
-    CurvePublicKey = "curve_publickey", Rw, Blob, unsupported;
-    /// Not supported: CURVE (zmtp implements the NULL mechanism only).
-    CurveSecretKey = "curve_secretkey", Rw, Blob, unsupported;
-    /// Not supported: CURVE (zmtp implements the NULL mechanism only).
-    CurveServer = "curve_server", Rw, Bool, unsupported;
-    /// Not supported: CURVE (zmtp implements the NULL mechanism only).
-    CurveServerKey = "curve_serverkey", Rw, Blob, unsupported;
+    /// Supported: our CURVE public key (32 bytes, or 40 Z85 characters with or without a
+    /// trailing NUL); selects CURVE and keeps the side. A CURVE client needs it. Reads
+    /// back as the 32 bytes.
+    CurvePublicKey = "curve_publickey", Rw, PublicKey,
+        { CurvePublicKey(CurvePublicKey) => curve_publickey: Option<CurvePublicKey> = None, any, NewConnections };
+    /// Supported: our CURVE secret key (as CURVE_PUBLICKEY); selects CURVE and keeps the
+    /// side. Both sides need it. Zeroized when replaced or dropped, never shown by
+    /// `Debug`.
+    CurveSecretKey = "curve_secretkey", Rw, SecretKey,
+        { CurveSecretKey(CurveSecretKey) => curve_secretkey: Option<CurveSecretKey> = None, any, NewConnections };
+    /// Supported: 1 makes the socket a CURVE server (it asks the ZAP handler about each
+    /// client when one is bound), 0 returns it to NULL; reads 1 only while CURVE is
+    /// chosen as server.
+    CurveServer = "curve_server", Rw, Bool,
+        { CurveServer(bool) => curve_server: bool = false, any, NewConnections };
+    /// Supported: the server's CURVE public key (as CURVE_PUBLICKEY); makes the socket a
+    /// CURVE client.
+    CurveServerKey = "curve_serverkey", Rw, PublicKey,
+        { CurveServerKey(CurvePublicKey) => curve_serverkey: Option<CurvePublicKey> = None, any, NewConnections };
     /// Not supported: there is no file descriptor to poll; use the socket's message
     /// stream or the blocking API's `select`.
     Events = "events", R, Int, unsupported;
