@@ -87,8 +87,14 @@ async fn plain_credentials_reach_the_zap_handler_and_traffic_flows() {
     );
     push.connect(&ep).unwrap();
     push.send("hello").await.unwrap();
-    let got = tokio::time::timeout(DEADLINE, pull.recv_string()).await;
-    assert_eq!(got.unwrap().unwrap(), "hello");
+    let got = tokio::time::timeout(DEADLINE, pull.recv_message()).await;
+    let got = got.unwrap().unwrap();
+    assert_eq!(got.frames(), ["hello"]);
+    // The connection's properties, as zmq_msg_gets reads them.
+    assert_eq!(got.property("User-Id").unwrap(), "admin-id");
+    assert_eq!(got.property("Socket-Type").unwrap(), "PUSH");
+    assert_eq!(got.property("Peer-Address").unwrap(), "127.0.0.1");
+    assert!(got.property("X-Nothing").is_none());
     let req = requests.recv().await.unwrap();
     // As a REP handler sees it: version, request id, domain, address, identity (the
     // server's routing id), mechanism, credentials.

@@ -1,9 +1,11 @@
 //! Whole ZeroMQ messages: one or more frames, each a zero-copy [`Bytes`].
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use smallvec::SmallVec;
+use zmtp_codec::Metadata;
 
 /// Inline capacity for frames: two covers a single body and a REQ/REP envelope pair
 /// without a heap allocation for the frame list.
@@ -13,13 +15,26 @@ pub type Frames = SmallVec<[Bytes; 2]>;
 ///
 /// Messages are always moved whole: a peer that disconnects in the middle of a multipart
 /// message delivers none of it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Equality compares frames and draft metadata, not the connection's properties.
+#[derive(Clone, Debug, Default)]
 pub struct Message {
     frames: Frames,
     /// Reserved for the thread-safe draft socket types (CLIENT/SERVER routing ids,
     /// RADIO/DISH groups); boxed so ordinary messages pay one pointer for it.
     meta: Option<Box<Meta>>,
+    /// The properties of the connection a received message came from (shared by its
+    /// messages; attached when the application takes the message).
+    props: Option<Arc<Metadata>>,
 }
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.frames == other.frames && self.meta == other.meta
+    }
+}
+
+impl Eq for Message {}
 
 /// Per-message metadata of the draft socket types; a message has at most one kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +51,7 @@ impl Message {
         Message {
             frames: Frames::new(),
             meta: None,
+            props: None,
         }
     }
 
@@ -48,6 +64,7 @@ impl Message {
         Message {
             frames: frames.into_iter().map(Into::into).collect(),
             meta: None,
+            props: None,
         }
     }
 
@@ -66,7 +83,11 @@ impl Message {
 
     /// Wraps an already-built frame list.
     pub fn from_frame_vec(frames: Frames) -> Self {
-        Message { frames, meta: None }
+        Message {
+            frames,
+            meta: None,
+            props: None,
+        }
     }
 
     /// The reserved draft metadata, if any.
@@ -84,6 +105,34 @@ impl Message {
                 Ok(())
             }
         }
+    }
+
+    /// A property of the connection the message came from, as libzmq's
+    /// `zmq_msg_gets`: `Socket-Type`, `Identity` (also asked for as `Routing-Id`),
+    /// `Peer-Address` (tcp), `User-Id` and the properties a ZAP handler added. Names
+    /// match exactly. `None` for messages not received over tcp or ipc.
+    ///
+    /// ```
+    /// assert!(zmtp_sockets::Message::from("x").property("Socket-Type").is_none());
+    /// ```
+    pub fn property(&self, name: &str) -> Option<&Bytes> {
+        let props = self.props.as_deref()?;
+        props.get_exact(name).or_else(|| match name {
+            "Routing-Id" => props.get_exact("Identity"),
+            "Identity" => props.get_exact("Routing-Id"),
+            _ => None,
+        })
+    }
+
+    /// All properties of the connection the message came from (see
+    /// [`property`](Self::property)).
+    pub fn properties(&self) -> Option<&Metadata> {
+        self.props.as_deref()
+    }
+
+    /// Attaches the properties of the connection a message came from.
+    pub fn set_properties(&mut self, props: Arc<Metadata>) {
+        self.props = Some(props);
     }
 
     /// The frames, in order.
@@ -150,7 +199,11 @@ impl From<Bytes> for Message {
     fn from(b: Bytes) -> Self {
         let mut frames = Frames::new();
         frames.push(b);
-        Message { frames, meta: None }
+        Message {
+            frames,
+            meta: None,
+            props: None,
+        }
     }
 }
 
@@ -184,13 +237,18 @@ impl From<Vec<Bytes>> for Message {
         Message {
             frames: Frames::from_vec(v),
             meta: None,
+            props: None,
         }
     }
 }
 
 impl From<Frames> for Message {
     fn from(frames: Frames) -> Self {
-        Message { frames, meta: None }
+        Message {
+            frames,
+            meta: None,
+            props: None,
+        }
     }
 }
 

@@ -48,6 +48,9 @@ pub struct PeerMeta {
     /// The routing id chosen locally for this connection with `ZMQ_CONNECT_ROUTING_ID`
     /// (ROUTER and STREAM only); takes precedence over `identity`.
     pub connect_routing_id: Option<Bytes>,
+    /// The connection's properties, attached to each message it delivers (see
+    /// [`Message::property`]); `None` for inproc.
+    pub properties: Option<std::sync::Arc<zmtp_codec::Metadata>>,
 }
 
 /// What a routing state machine sees of the socket's outgoing pipes. The engine implements

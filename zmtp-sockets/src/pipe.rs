@@ -10,9 +10,11 @@
 //! driver and the inproc link) through the methods here and [`State`](crate::state::State).
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::task::Waker;
 
 use bytes::Bytes;
+use zmtp_codec::Metadata;
 
 use crate::message::Message;
 use crate::options::Options;
@@ -48,6 +50,8 @@ pub(crate) struct Pipe {
     unsent: bool,
     conflate: bool,
     connect_routing_id: Option<Bytes>,
+    /// The connection's properties, given to each message as the application takes it.
+    props: Option<Arc<Metadata>>,
 }
 
 impl Pipe {
@@ -67,7 +71,13 @@ impl Pipe {
             unsent: false,
             conflate: options.conflate,
             connect_routing_id: None,
+            props: None,
         }
+    }
+
+    /// The properties of the connection now serving the pipe.
+    pub fn set_properties(&mut self, props: Option<Arc<Metadata>>) {
+        self.props = props;
     }
 
     /// Marks the pipe as served by an inproc link (protocol checks that drop tcp/ipc
@@ -206,9 +216,12 @@ impl Pipe {
     pub fn pop_in(&mut self) -> Option<Message> {
         // At or beyond RCVHWM (0: unlimited, never full).
         let was_full = self.in_hwm != 0 && self.inq.len() >= self.in_hwm;
-        let msg = self.inq.pop_front()?;
+        let mut msg = self.inq.pop_front()?;
         if was_full {
             self.wake();
+        }
+        if let Some(p) = &self.props {
+            msg.set_properties(p.clone());
         }
         Some(msg)
     }

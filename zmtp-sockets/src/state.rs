@@ -75,6 +75,7 @@ impl State {
     fn attach_connection(&mut self, id: PeerId, mut meta: PeerMeta) -> Option<usize> {
         let pipe = self.peers.get_mut(id)?;
         pipe.attach();
+        pipe.set_properties(meta.properties.clone());
         meta.connect_routing_id = pipe.connect_routing_id().cloned();
         let ctrl = self.routing.connected(id, &meta, &mut self.peers);
         let pipe = self.peers.get_mut(id)?;

@@ -4,8 +4,10 @@
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
-use zmtp_codec::{AuthRequest, Protocol};
+
+use zmtp_codec::{AuthRequest, Metadata, PeerInfo, Protocol};
 
 use super::Driver;
 use crate::error::ConnectionError;
@@ -45,6 +47,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
         self.proto.handle_auth_reply(reply)?;
         Ok(true)
     }
+}
+
+/// A connection's message properties: what the peer's handshake said (with `User-Id`
+/// and the ZAP handler's properties when it was asked) and, for tcp, `Peer-Address`.
+pub(super) fn properties(info: &PeerInfo, peer_address: &str) -> Arc<Metadata> {
+    let mut props = info.metadata.clone();
+    let address = zap_address(peer_address);
+    if !address.is_empty() {
+        // A valid name and a short value: cannot fail.
+        let _ = props.insert("Peer-Address", address);
+    }
+    Arc::new(props)
 }
 
 /// The address a ZAP request carries: the peer's IP address for tcp (libzmq sends no

@@ -83,6 +83,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
         let meta = PeerMeta {
             identity: info.identity.clone(),
             socket_type: info.socket_type,
+            properties: Some(super::auth::properties(&info, &self.link.peer_address)),
             ..Default::default()
         };
         let mut guard = self.shared.lock();

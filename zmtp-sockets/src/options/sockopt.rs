@@ -14,7 +14,8 @@ impl SockOpt {
     /// ```
     /// use zmtp_sockets::options::SockOpt;
     /// assert!(SockOpt::Linger.is_supported());
-    /// assert!(!SockOpt::CurveServer.is_supported());
+    /// assert!(SockOpt::CurveServer.is_supported());
+    /// assert!(!SockOpt::Rate.is_supported());
     /// ```
     pub fn is_supported(self) -> bool {
         self.support() != Support::Unsupported
