@@ -56,12 +56,30 @@ impl<S> std::fmt::Debug for SocketBuilder<S> {
         f.debug_struct("SocketBuilder")
             .field("type", &self.kind)
             .field("linger", &self.linger)
-            .field("options", &self.options)
+            .field("options", &Redacted(&self.options))
             .field("identity", &self.identity)
             .field("subscribe", &self.subscribe)
             .field("bind", &self.bind)
             .field("connect", &self.connect)
             .finish_non_exhaustive()
+    }
+}
+
+/// The builder's options for `Debug`, with passwords and secret keys hidden.
+struct Redacted<'a>(&'a [(SockOpt, OptionValue)]);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_list();
+        for (opt, v) in self.0 {
+            match opt {
+                SockOpt::PlainPassword | SockOpt::CurveSecretKey => {
+                    list.entry(&(opt, "<redacted>"))
+                }
+                _ => list.entry(&(opt, v)),
+            };
+        }
+        list.finish()
     }
 }
 

@@ -70,7 +70,7 @@ pub use z85::{
     CurveKeypair, CurvePublicKey, CurveSecretKey, KeyError, curve_keypair, curve_public,
     z85_decode, z85_encode,
 };
-pub use zmtp_sockets::options::{Effect, OptionError, OptionValue, SockOpt, SocketOption};
+pub use zmtp_sockets::options::{Effect, OptionError, OptionValue, Secret, SockOpt, SocketOption};
 pub use zmtp_transport::{Endpoint, TransportError};
 
 pub use bytes::Bytes;

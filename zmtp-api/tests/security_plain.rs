@@ -67,7 +67,7 @@ fn client(ctx: &Context, user: &str, pass: &str) -> Socket {
     let bytes = |s: &str| bytes::Bytes::copy_from_slice(s.as_bytes());
     push.set_option(SocketOption::PlainUsername(bytes(user)))
         .unwrap();
-    push.set_option(SocketOption::PlainPassword(bytes(pass)))
+    push.set_option(SocketOption::PlainPassword(bytes(pass).into()))
         .unwrap();
     push
 }
@@ -171,4 +171,20 @@ async fn the_last_security_option_set_wins() {
     s.set_option(SocketOption::ZapDomain("global".into()))
         .unwrap();
     assert_eq!(s.get_option(SockOpt::ZapDomain).unwrap(), "global".into());
+}
+
+#[tokio::test]
+async fn builder_and_options_keep_secrets_out_of_debug_output() {
+    let keys = zmtp_api::curve_keypair().unwrap();
+    let secret_z85 = keys.secret.to_z85();
+    let builder = Socket::builder(SocketType::Dealer)
+        .option(SockOpt::PlainPassword, "hunter2")
+        .option(SockOpt::CurveSecretKey, secret_z85.as_str());
+    let debug = format!("{builder:?}");
+    assert!(debug.contains("PlainPassword") && debug.contains("redacted"));
+    assert!(!debug.contains("hunter2") && !debug.contains(&secret_z85));
+    let opt = SocketOption::CurveSecretKey(keys.secret.clone());
+    assert!(!format!("{opt:?}").contains(&secret_z85));
+    let s = builder.build().unwrap();
+    assert_eq!(s.get_option(SockOpt::Mechanism).unwrap(), 2.into());
 }

@@ -19,7 +19,9 @@ pub const STATUS_INTERNAL: u16 = 500;
 
 /// An authentication request a mechanism raised during the handshake
 /// (carried to the driver by [`Event::AuthRequest`](crate::Event::AuthRequest)).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows how many credential frames it has, not what they say (a PLAIN
+/// password is one).
+#[derive(Clone, PartialEq, Eq)]
 pub struct AuthRequest {
     /// ZAP domain (ZMQ_ZAP_DOMAIN, may be empty); set by the mechanism.
     pub domain: Bytes,
@@ -34,6 +36,18 @@ pub struct AuthRequest {
     /// Mechanism-specific credential frames: none for NULL, username and
     /// password for PLAIN, the client's 32-byte public key for CURVE.
     pub credentials: Vec<Bytes>,
+}
+
+impl std::fmt::Debug for AuthRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthRequest")
+            .field("domain", &self.domain)
+            .field("address", &self.address)
+            .field("identity", &self.identity)
+            .field("mechanism", &self.mechanism)
+            .field("credentials", &self.credentials.len())
+            .finish()
+    }
 }
 
 impl AuthRequest {
@@ -91,6 +105,8 @@ mod tests {
         let r = AuthRequest::new(MechanismName::PLAIN, vec![Bytes::from_static(b"u")]);
         assert!(r.domain.is_empty() && r.address.is_empty() && r.identity.is_empty());
         assert_eq!(r.credentials.len(), 1);
+        let p = AuthRequest::new(MechanismName::PLAIN, vec!["user".into(), "hunter2".into()]);
+        assert!(!format!("{p:?}").contains("hunter2"));
         assert!(AuthReply::new(STATUS_OK).is_success());
         for code in [STATUS_TEMPORARY, STATUS_FAILED, STATUS_INTERNAL] {
             assert!(!AuthReply::new(code).is_success());

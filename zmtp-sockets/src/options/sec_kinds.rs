@@ -53,14 +53,14 @@ impl Kind for ShortBlob {
 pub(crate) struct Password;
 
 impl Kind for Password {
-    type Typed = Bytes;
+    type Typed = Secret;
     type Stored = Secret;
     const VALUE: ValueKind = ValueKind::Bytes;
-    fn typed(name: &'static str, v: OptionValue) -> Result<Bytes, OptionError> {
-        short_bytes(name, v)
+    fn typed(name: &'static str, v: OptionValue) -> Result<Secret, OptionError> {
+        short_bytes(name, v).map(Secret)
     }
-    fn store(name: &'static str, t: Bytes) -> Result<Secret, OptionError> {
-        check_len(name, t).map(Secret)
+    fn store(name: &'static str, t: Secret) -> Result<Secret, OptionError> {
+        check_len(name, t.0).map(Secret)
     }
     fn load(s: &Secret) -> OptionValue {
         OptionValue::Bytes(s.0.clone())

@@ -131,7 +131,7 @@ option_table! {
     /// Supported: the PLAIN password (at most 255 bytes); a value makes the socket a
     /// PLAIN client, an empty one returns it to NULL. Never shown by `Debug`.
     PlainPassword = "plain_password", Rw, Password,
-        { PlainPassword(Bytes) => plain_password: Secret = Secret::default(), any, NewConnections };
+        { PlainPassword(Secret) => plain_password: Secret = Secret::default(), any, NewConnections };
     /// Supported: 1 makes the socket a PLAIN server (it asks the ZAP handler about each
     /// client), 0 returns it to NULL; reads 1 only while PLAIN is chosen as server.
     PlainServer = "plain_server", Rw, Bool,
