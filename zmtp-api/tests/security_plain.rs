@@ -188,3 +188,48 @@ async fn builder_and_options_keep_secrets_out_of_debug_output() {
     let s = builder.build().unwrap();
     assert_eq!(s.get_option(SockOpt::Mechanism).unwrap(), 2.into());
 }
+
+/// A handler that answers `status` to everything (or never answers with `None`).
+fn fixed_handler(ctx: &Context, status: Option<&'static str>) {
+    let rep = ctx.socket(SocketType::Rep).unwrap();
+    rep.bind("inproc://zeromq.zap.01").unwrap();
+    tokio::spawn(async move {
+        while let Ok(req) = rep.recv_multipart().await {
+            let Some(status) = status else {
+                // Keep the socket (and the request) alive without answering.
+                continue;
+            };
+            let reply = [&b"1.0"[..], &req[1], status.as_bytes(), b"", b"", b""];
+            let reply: Vec<Vec<u8>> = reply.iter().map(|f| f.to_vec()).collect();
+            if rep.send_multipart(reply).await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zap_statuses_300_and_500_refuse_and_a_silent_handler_times_out() {
+    for (status, event) in [
+        (Some("300"), EventType::HandshakeFailedAuth),
+        (Some("500"), EventType::HandshakeFailedAuth),
+        (None, EventType::HandshakeFailedNoDetail),
+    ] {
+        let ctx = Context::new();
+        fixed_handler(&ctx, status);
+        let pull = socket(&ctx, SocketType::Pull);
+        pull.set_option(SocketOption::PlainServer(true)).unwrap();
+        pull.set_option(SocketOption::HandshakeIvl(200)).unwrap();
+        pull.bind("tcp://127.0.0.1:*").unwrap();
+        let ep = pull.last_endpoint().unwrap().unwrap();
+        let mut events = pull.monitor_events(EventMask::ALL);
+        let push = client(&ctx, "admin", "secret");
+        push.connect(&ep).unwrap();
+        push.send("must not arrive").await.unwrap();
+        let value = wait_for(&mut events, event).await;
+        if let Some(s) = status {
+            assert_eq!(value.to_string(), s);
+        }
+        assert!(pull.try_recv_message().unwrap().is_none(), "{status:?}");
+    }
+}

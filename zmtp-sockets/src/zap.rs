@@ -63,15 +63,22 @@ pub(crate) fn ask(shared: &Shared, request: &AuthRequest) -> Option<ZapCall> {
     sock.update_options(|o| o.linger = Some(Duration::ZERO));
     sock.connect(&Endpoint::Inproc(ZAP_ENDPOINT.into())).ok()?;
     let msg = request_message(request);
+    // Closed however the call ends: answered, or dropped with its connection.
+    let sock = CloseOnDrop(sock);
     Some(Box::pin(async move {
-        let reply = async {
-            sock.send(msg).await.map_err(lost)?;
-            sock.recv().await.map_err(lost)
-        }
-        .await;
-        sock.close();
-        parse_reply(reply?)
+        sock.0.send(msg).await.map_err(lost)?;
+        let reply = sock.0.recv().await.map_err(lost)?;
+        parse_reply(reply)
     }))
+}
+
+/// The private DEALER of one request, closed when the request ends.
+struct CloseOnDrop(Socket);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 fn lost(e: crate::SocketError) -> ProtocolError {
@@ -134,6 +141,41 @@ pub(crate) fn parse_reply(m: Message) -> Result<AuthReply, ProtocolError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::task::Poll;
+
+    /// A request abandoned before its answer (its connection ended) closes its private
+    /// DEALER: the handler's pipe to it goes away.
+    #[tokio::test]
+    async fn an_abandoned_request_leaves_no_connection_behind() {
+        let ctx = Context::new();
+        let handler = Socket::with_context(SocketType::Router, ctx.clone()).unwrap();
+        handler
+            .bind(&Endpoint::Inproc(ZAP_ENDPOINT.into()))
+            .unwrap();
+        let server = Socket::with_context(SocketType::Pull, ctx).unwrap();
+        let request = AuthRequest::new(zmtp_codec::MechanismName::PLAIN, vec![]);
+        let pipes = || handler.shared.lock().peers.iter_mut().count();
+        for _ in 0..3 {
+            let mut call = ask(&server.shared, &request).unwrap();
+            // Sends the request, then waits for the answer that never comes.
+            let polled = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
+            assert!(polled.is_pending());
+            let asked = handler.recv().await.unwrap();
+            assert_eq!(asked.frames()[2], "1.0");
+            drop(call);
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while pipes() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} pipes left",
+                pipes()
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        handler.close();
+        server.close();
+    }
 
     fn reply(frames: &[&[u8]]) -> Message {
         Message::from_frames(frames.iter().map(|f| Bytes::copy_from_slice(f)))
