@@ -249,4 +249,8 @@ async fn ipc_wildcard_bind_both_ways() {
         &zpull.recv().await.unwrap(),
         &msg(&[b"to libzmq's wildcard"]),
     );
+    // The bundled libzmq makes its wildcard socket file in the working directory
+    // (`tmpXXXXXX`) and leaves it there: remove it so the checkout stays clean.
+    drop(zpull);
+    let _ = std::fs::remove_file(zep.trim_start_matches("ipc://"));
 }
