@@ -7,7 +7,7 @@
 use interop_tests::pyzmq::{PeerConfig, PyPeer};
 use interop_tests::security::{
     EventLog, HandlerKind, PASSWORD, TestZap, USER, WINDOW, bind, keypair, msg, ours, poll_until,
-    recv_ours, set_curve_server, set_plain_server, zap_reply,
+    recv_ours, send_maybe_refused, set_curve_server, set_plain_server, zap_reply,
 };
 use interop_tests::support::DEADLINE;
 use zmtp_api::monitor::EventType;
@@ -75,7 +75,7 @@ fn authenticator_case(client: Client, rule: Rule, admitted: bool) {
     }
     let ep = bind(&pull, "tcp://127.0.0.1:*");
     let peer = PyPeer::spawn(py.connect(&ep));
-    peer.send(&[b"hello"]);
+    send_maybe_refused(&peer, &[b"hello"]);
     if admitted {
         assert_eq!(recv_ours(&pull, &name), msg(&["hello"]), "{name}");
         assert_eq!(log.count(EventType::HandshakeFailedAuth), 0, "{name}");

@@ -8,7 +8,8 @@ use std::time::Duration;
 use interop_tests::pyzmq::{PeerConfig, PyPeer, ZapHandler};
 use interop_tests::security::{
     EventLog, HandlerKind, PASSWORD, QUIET, TestZap, USER, WINDOW, bind, keypair, msg, ours,
-    recv_ours, set_curve_client, set_curve_server, set_plain_client, set_plain_server, zap_reply,
+    recv_ours, send_maybe_refused, set_curve_client, set_curve_server, set_plain_client,
+    set_plain_server, zap_reply,
 };
 use interop_tests::support::DEADLINE;
 use zmtp_api::monitor::EventType;
@@ -38,7 +39,7 @@ fn handler_statuses_on_our_server() {
                 .connect(&ep)
                 .monitor(),
         );
-        peer.send(&[b"hello"]);
+        send_maybe_refused(&peer, &[b"hello"]);
         if status == "200" {
             assert_eq!(recv_ours(&pull, status), msg(&["hello"]));
             continue;
@@ -151,7 +152,7 @@ fn router_handler_without_delimiter() {
             .plain_client(USER, PASSWORD)
             .connect(&ep),
     );
-    peer.send(&[b"never"]);
+    send_maybe_refused(&peer, &[b"never"]);
     assert_eq!(
         log.expect(EventType::HandshakeFailedProtocol, DEADLINE)
             .value,

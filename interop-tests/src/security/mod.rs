@@ -121,6 +121,12 @@ pub fn recv_ours(s: &Socket, what: &str) -> Vec<Vec<u8>> {
     frames(&m)
 }
 
+/// Sends from a pyzmq peer that may already have been refused for good: libzmq then
+/// has dropped its pipe and a send would wait; a failure after 200 ms is ignored.
+pub fn send_maybe_refused(peer: &crate::pyzmq::PyPeer, frames: &[&[u8]]) {
+    let _ = peer.try_send(frames, Duration::from_millis(200));
+}
+
 /// Polls `cond` every 10 ms until it holds or `within` passes.
 pub fn poll_until(within: Duration, mut cond: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + within;
