@@ -7,4 +7,5 @@
 
 pub mod pyzmq;
 pub mod raw_peer;
+pub mod security;
 pub mod support;
