@@ -268,7 +268,7 @@ fn our_null_client_against_a_curve_server() {
 /// stops: the write error seems to end the connection before the greeting already
 /// received is decoded.
 #[test]
-#[ignore = "defect: our NULL client never decodes a CURVE server's greeting received before the EPIPE, so it never reports MECHANISM_MISMATCH and retries forever"]
+#[ignore = "needs the staged greeting (issue 13): libzmq closes before flushing the rest of its greeting to a peer that sent all 64 bytes at once, so our NULL client never sees the CURVE mechanism and retries with backoff"]
 fn our_null_client_detects_the_mismatch_and_stops() {
     let keys = keypair();
     let server = PyPeer::spawn(

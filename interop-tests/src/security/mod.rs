@@ -92,10 +92,8 @@ pub fn set_plain_client(s: &Socket, user: &str, password: &str) {
         user.as_bytes(),
     )))
     .expect("plain_username");
-    s.set_option(SocketOption::PlainPassword(Bytes::copy_from_slice(
-        password.as_bytes(),
-    )))
-    .expect("plain_password");
+    s.set_option(SocketOption::PlainPassword(password.as_bytes().into()))
+        .expect("plain_password");
 }
 
 /// A fresh CURVE key pair.

@@ -238,7 +238,7 @@ impl Mechanism for PlainMechanism {
         if !reply.is_success() {
             // The client is told why (a well-formed ERROR with the ZAP status
             // code), except for 300, as libzmq.
-            return Err(refusal::auth_refusal(reply.status_code, out));
+            return Err(refusal::plain_auth_refusal(reply.status_code, out));
         }
         self.step = Step::Initiate;
         Self::command(WELCOME, Bytes::new(), out);

@@ -122,3 +122,36 @@ mod tests {
         assert!(out.is_empty());
     }
 }
+
+/// [`auth_refusal`] for the PLAIN server: the ERROR is written in libzmq PLAIN's
+/// form (name bytes `0x5E "RROR"`), the only one libzmq's PLAIN client reads as an
+/// authentication failure; our own clients read both forms.
+pub(crate) fn plain_auth_refusal(status: u16, out: &mut BytesMut) -> ProtocolError {
+    if status != STATUS_TEMPORARY {
+        let reason = status.to_string();
+        let mut body = Vec::with_capacity(LIBZMQ_PLAIN_ERROR.len() + 1 + reason.len());
+        body.extend_from_slice(LIBZMQ_PLAIN_ERROR);
+        // A 3-digit status: the length fits in one byte.
+        body.push(reason.len() as u8);
+        body.extend_from_slice(reason.as_bytes());
+        crate::frame::encode_frame(out, crate::frame::COMMAND, &body);
+    }
+    ProtocolError::AuthFailed { status }
+}
+
+#[cfg(test)]
+mod plain_form_tests {
+    use super::*;
+
+    #[test]
+    fn the_plain_refusal_is_libzmqs_bytes_and_reads_back() {
+        let mut out = BytesMut::new();
+        let e = plain_auth_refusal(400, &mut out);
+        assert_eq!(e, ProtocolError::AuthFailed { status: 400 });
+        assert_eq!(&out[..], b"\x04\x09\x5eRROR\x03400");
+        assert_eq!(error_command(&out[2..]), Some(e));
+        let mut out = BytesMut::new();
+        plain_auth_refusal(300, &mut out);
+        assert!(out.is_empty());
+    }
+}
