@@ -6,8 +6,8 @@
 
 use interop_tests::pyzmq::{PeerConfig, PyPeer};
 use interop_tests::security::{
-    EventLog, HandlerKind, PASSWORD, TestZap, USER, WINDOW, bind, keypair, msg, ours, poll_until,
-    recv_ours, send_maybe_refused, set_curve_server, set_plain_server, zap_reply,
+    EventLog, HandlerKind, PASSWORD, TestZap, USER, WINDOW, bind, frames, keypair, msg, ours,
+    poll_until, recv_ours, send_maybe_refused, set_curve_server, set_plain_server, zap_reply,
 };
 use interop_tests::support::DEADLINE;
 use zmtp_api::monitor::EventType;
@@ -77,7 +77,18 @@ fn authenticator_case(client: Client, rule: Rule, admitted: bool) {
     let peer = PyPeer::spawn(py.connect(&ep));
     send_maybe_refused(&peer, &[b"hello"]);
     if admitted {
-        assert_eq!(recv_ours(&pull, &name), msg(&["hello"]), "{name}");
+        let got = pull.recv_timeout(DEADLINE).expect("received in time");
+        assert_eq!(frames(&got), msg(&["hello"]), "{name}");
+        // The connection's properties: the peer's type and address, and the user id
+        // our authenticator gave it (the user name for PLAIN, the Z85 key for CURVE).
+        assert_eq!(got.property("Socket-Type").unwrap(), "PUSH", "{name}");
+        assert_eq!(got.property("Peer-Address").unwrap(), "127.0.0.1", "{name}");
+        let user_id = match client {
+            Client::Plain(user, _) => user.as_bytes().to_vec(),
+            Client::Curve(_) => client_keys.public.to_z85().into_bytes(),
+            Client::Null => Vec::new(),
+        };
+        assert_eq!(got.property("User-Id").unwrap().to_vec(), user_id, "{name}");
         assert_eq!(log.count(EventType::HandshakeFailedAuth), 0, "{name}");
     } else {
         assert_eq!(
