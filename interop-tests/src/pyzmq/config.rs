@@ -344,7 +344,7 @@ fn socket_type_name<S: Serializer>(kind: &SocketType, s: S) -> Result<S::Ok, S::
 }
 
 fn hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&super::to_hex(bytes))
+    s.serialize_str(&super::hex::to_hex(bytes))
 }
 
 fn hex_opt<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
@@ -355,5 +355,5 @@ fn hex_opt<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Err
 }
 
 fn hex_vec<S: Serializer>(items: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(items.iter().map(|b| super::to_hex(b)))
+    s.collect_seq(items.iter().map(|b| super::hex::to_hex(b)))
 }

@@ -13,7 +13,10 @@
 //! little, kills it by PID if it is still there, and always reaps it.
 
 mod config;
+mod hex;
 pub mod setup;
+
+pub use hex::{from_hex, to_hex};
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -549,23 +552,4 @@ fn collect_stderr(pipe: impl Read, sink: &Mutex<String>) {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Lower-case hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// Parses hex from the peer (panics on bad input: the peer only writes good hex).
-pub fn from_hex(s: &str) -> Vec<u8> {
-    assert!(s.len().is_multiple_of(2), "odd hex length: {s:?}");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap_or_else(|_| panic!("bad hex {s:?}")))
-        .collect()
 }

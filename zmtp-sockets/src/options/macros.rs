@@ -193,7 +193,7 @@ macro_rules! option_table {
             $($(#[$sdoc])* pub $field: $fty,)*
             /// The mechanism the security options chose, and its side (derived: see
             /// [`Security`](super::Security)).
-            pub security: super::security::Security,
+            pub security: super::mechanism::Security,
         }
 
         impl Default for Options {
@@ -228,7 +228,7 @@ macro_rules! option_table {
                         routing,
                         write: Box::new(move |o: &mut Options| {
                             o.$field = v;
-                            super::security::after_set(o, SockOpt::$sv);
+                            o.after_set(SockOpt::$sv);
                         }),
                     })
                 })*

@@ -23,9 +23,11 @@
 mod error;
 mod kinds;
 mod macros;
+mod mechanism;
 mod meta;
 mod net_kinds;
 mod sec_kinds;
+mod secret;
 mod security;
 mod socket;
 mod sockopt;
@@ -34,7 +36,8 @@ mod tcp;
 mod value;
 
 pub use error::OptionError;
+pub use mechanism::{MechanismKind, Security};
 pub use meta::{Access, Effect, Support};
-pub use security::{MechanismKind, Secret, Security};
+pub use secret::Secret;
 pub use table::{Options, SockOpt, SocketOption};
 pub use value::{OptionValue, ValueKind};

@@ -8,7 +8,7 @@ use zmtp_codec::{CurvePublicKey, CurveSecretKey};
 
 use super::error::OptionError;
 use super::kinds::Kind;
-use super::security::Secret;
+use super::secret::Secret;
 use super::value::{OptionValue, ValueKind};
 
 /// The longest PLAIN user name, password or ZAP domain.

@@ -12,99 +12,18 @@
 //! that they read back as libzmq's do: set only while that mechanism is chosen as
 //! server.
 
-use std::fmt;
-
-use bytes::Bytes;
-
+use super::mechanism::{MechanismKind, Security};
 use super::table::{Options, SockOpt};
 
-/// A security mechanism (the `mechanism` option: NULL 0, PLAIN 1, CURVE 2).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum MechanismKind {
-    /// No security.
-    #[default]
-    Null,
-    /// User name and password in clear text (RFC 24).
-    Plain,
-    /// CurveZMQ encryption and authentication (RFC 25/26).
-    Curve,
-}
-
-impl MechanismKind {
-    /// libzmq's `ZMQ_NULL` / `ZMQ_PLAIN` / `ZMQ_CURVE` number.
-    pub fn number(self) -> i64 {
-        match self {
-            MechanismKind::Null => 0,
-            MechanismKind::Plain => 1,
-            MechanismKind::Curve => 2,
-        }
+impl Options {
+    /// Updates the mechanism after a security option was stored; other options leave
+    /// it alone (called by every stored option's setter).
+    pub(crate) fn after_set(&mut self, opt: SockOpt) {
+        after_set(self, opt);
     }
 }
 
-/// The mechanism chosen by the security options, and whether this socket takes its
-/// server side.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Security {
-    /// The mechanism.
-    pub mechanism: MechanismKind,
-    /// Server side (PLAIN_SERVER / CURVE_SERVER set last); NULL ignores it.
-    pub as_server: bool,
-}
-
-/// A password: readable back as set, but never shown by `Debug`.
-///
-/// ```
-/// use zmtp_sockets::options::{Secret, SocketOption};
-/// let opt = SocketOption::PlainPassword("hunter2".into());
-/// assert!(!format!("{opt:?}").contains("hunter2"));
-/// assert_eq!(Secret::from("hunter2").0, "hunter2");
-/// ```
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(pub Bytes);
-
-impl From<Bytes> for Secret {
-    fn from(b: Bytes) -> Self {
-        Secret(b)
-    }
-}
-
-impl From<&'static str> for Secret {
-    fn from(s: &'static str) -> Self {
-        Secret(Bytes::from_static(s.as_bytes()))
-    }
-}
-
-impl From<String> for Secret {
-    fn from(s: String) -> Self {
-        Secret(Bytes::from(s))
-    }
-}
-
-impl From<Vec<u8>> for Secret {
-    fn from(v: Vec<u8>) -> Self {
-        Secret(Bytes::from(v))
-    }
-}
-
-impl From<&[u8]> for Secret {
-    fn from(v: &[u8]) -> Self {
-        Secret(Bytes::copy_from_slice(v))
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() {
-            "Secret(empty)"
-        } else {
-            "Secret(<redacted>)"
-        })
-    }
-}
-
-/// Updates the mechanism after a security option was stored; other options leave it
-/// alone.
-pub(crate) fn after_set(o: &mut Options, opt: SockOpt) {
+fn after_set(o: &mut Options, opt: SockOpt) {
     let sec = &mut o.security;
     let chosen = |sec: &mut Security, on: bool, kind: MechanismKind, server: Option<bool>| {
         if on {
@@ -145,6 +64,7 @@ pub(crate) fn after_set(o: &mut Options, opt: SockOpt) {
 mod tests {
     use super::*;
     use crate::options::SocketOption as O;
+    use crate::options::secret::Secret;
     use crate::options::table::prepare;
     use zmtp_codec::{CurvePublicKey, CurveSecretKey, SocketType};
 

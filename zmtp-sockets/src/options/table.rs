@@ -14,7 +14,7 @@ use super::error::OptionError;
 use super::kinds::{self, Kind};
 use super::macros::option_table;
 use super::meta::{self, Access, Effect, Support};
-use super::security::Secret;
+use super::secret::Secret;
 use super::value::{OptionValue, ValueKind};
 use zmtp_codec::{CurvePublicKey, CurveSecretKey};
 

@@ -10,21 +10,15 @@ use super::cookie::COOKIE_LEN;
 use super::keys::{CurveKeypair, CurvePublicKey, CurveSecretKey};
 use super::nonce::{self, Counter};
 use super::traffic::Channel;
-use super::{crypto_error, curve_error, unexpected};
+use super::wire::{
+    HELLO_LEN, INITIATE_MIN_LEN, READY_MIN_LEN, WELCOME_LEN, command_name, crypto_error,
+    curve_error, unexpected,
+};
 use crate::ProtocolError;
 use crate::error::codes;
 use crate::frame::{COMMAND, encode_frame_header};
 use crate::mechanism::{MechanismStatus, refusal};
 use crate::metadata::Metadata;
-
-/// HELLO is exactly this long.
-pub(super) const HELLO_LEN: usize = 200;
-/// WELCOME is exactly this long.
-pub(super) const WELCOME_LEN: usize = 168;
-/// INITIATE without metadata.
-pub(super) const INITIATE_MIN_LEN: usize = 257;
-/// READY without metadata.
-pub(super) const READY_MIN_LEN: usize = 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Step {
@@ -216,11 +210,4 @@ impl Client {
         self.transient = None;
         Ok(MechanismStatus::Ready { peer })
     }
-}
-
-/// The name of a command body, for error reports (lossy, possibly empty).
-pub(super) fn command_name(body: &[u8]) -> &[u8] {
-    let n = body.first().map_or(0, |&n| usize::from(n));
-    body.get(1..1 + n)
-        .unwrap_or(body.get(1..).unwrap_or_default())
 }

@@ -11,7 +11,8 @@ use zeroize::Zeroizing;
 
 use super::boxes::{open, seal};
 use super::keys::{CurvePublicKey, CurveSecretKey, KEY_LEN, random};
-use super::{crypto_error, nonce};
+use super::nonce;
+use super::wire::crypto_error;
 use crate::ProtocolError;
 
 /// How long the server's cookie key lives, from the creation of the server

@@ -5,7 +5,8 @@
 //!
 //! `keys` holds the long-term keys, `nonce` the nonce layouts, `boxes` the
 //! NaCl boxes, `cookie` the server's cookie key, `client` and `server` the
-//! two handshakes, `traffic` the data phase.
+//! two handshakes, `traffic` the data phase, `wire` the command sizes and errors they
+//! share.
 
 mod boxes;
 mod client;
@@ -14,6 +15,7 @@ mod keys;
 mod nonce;
 mod server;
 mod traffic;
+mod wire;
 
 pub use cookie::COOKIE_LIFETIME;
 pub use keys::{CurveKeypair, CurvePublicKey, CurveSecretKey, KeyError};
@@ -25,31 +27,12 @@ use bytes::BytesMut;
 use super::{Mechanism, MechanismStatus};
 use crate::ProtocolError;
 use crate::auth::AuthReply;
-use crate::error::codes;
 use crate::frame::RawFrame;
 use crate::greeting::MechanismName;
 use crate::metadata::Metadata;
 use client::Client;
 use server::Server;
 use traffic::Channel;
-
-/// A CURVE failure with one of libzmq's protocol error codes.
-fn curve_error(code: u32, reason: &'static str) -> ProtocolError {
-    ProtocolError::MechanismCode {
-        code,
-        reason: reason.into(),
-    }
-}
-
-/// A box that does not open (or cannot be made): `ZMTP_CRYPTOGRAPHIC`.
-fn crypto_error(reason: &'static str) -> ProtocolError {
-    curve_error(codes::ZMTP_CRYPTOGRAPHIC, reason)
-}
-
-/// A command that is not allowed here: `ZMTP_UNEXPECTED_COMMAND`.
-fn unexpected(name: &[u8]) -> ProtocolError {
-    ProtocolError::UnexpectedCommand(String::from_utf8_lossy(name).into_owned())
-}
 
 #[derive(Debug)]
 enum Side {

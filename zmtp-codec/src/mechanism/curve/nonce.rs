@@ -5,7 +5,7 @@
 use crypto_box::Nonce;
 
 use super::keys::random;
-use super::{crypto_error, curve_error};
+use super::wire::{crypto_error, curve_error};
 use crate::ProtocolError;
 use crate::error::codes;
 

@@ -8,12 +8,12 @@ use std::time::Instant;
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::boxes::{self, TAG_LEN};
-use super::client::{HELLO_LEN, INITIATE_MIN_LEN, WELCOME_LEN, command_name};
 use super::cookie::{COOKIE_LEN, CookieKey};
 use super::keys::{CurveKeypair, CurvePublicKey, CurveSecretKey};
 use super::nonce::{self, Counter};
 use super::traffic::Channel;
-use super::{crypto_error, curve_error, unexpected};
+use super::wire::{HELLO_LEN, INITIATE_MIN_LEN, WELCOME_LEN, command_name};
+use super::wire::{crypto_error, curve_error, unexpected};
 use crate::ProtocolError;
 use crate::auth::{AuthReply, AuthRequest};
 use crate::error::codes;

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::boxes::{self, BoxError, TAG_LEN};
 use super::nonce::{self, Counter};
-use super::{crypto_error, curve_error};
+use super::wire::{crypto_error, curve_error};
 use crate::ProtocolError;
 use crate::error::codes;
 use crate::frame::{COMMAND, MORE, RawFrame, encode_frame_header, header_len};
