@@ -100,6 +100,16 @@ pub struct Authenticator {
 impl Authenticator {
     /// Binds the handler in `ctx` and starts answering requests (on the context's I/O
     /// runtime). Fails when a handler is already bound there.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let ctx = zmtp_api::Context::new();
+    /// let auth = zmtp_api::Authenticator::start(&ctx)?;
+    /// assert!(zmtp_api::Authenticator::start(&ctx).is_err());
+    /// auth.stop();
+    /// # Ok(()) }
+    /// ```
     pub fn start(ctx: &Context) -> Result<Authenticator> {
         let socket = ctx.socket(SocketType::Router)?;
         socket.set_option(SocketOption::Linger(0))?;
@@ -115,6 +125,14 @@ impl Authenticator {
     }
 
     /// Admits only clients from these IP addresses (as text, e.g. `"127.0.0.1"`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let auth = zmtp_api::Authenticator::start(&zmtp_api::Context::new())?;
+    /// auth.allow(["127.0.0.1", "::1"]);
+    /// # Ok(()) }
+    /// ```
     pub fn allow<I: IntoIterator<Item = S>, S: Into<String>>(&self, addresses: I) {
         self.rules()
             .allow
@@ -122,6 +140,14 @@ impl Authenticator {
     }
 
     /// Refuses clients from these IP addresses (ignored while an allow list exists).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let auth = zmtp_api::Authenticator::start(&zmtp_api::Context::new())?;
+    /// auth.deny(["192.0.2.7"]);
+    /// # Ok(()) }
+    /// ```
     pub fn deny<I: IntoIterator<Item = S>, S: Into<String>>(&self, addresses: I) {
         self.rules()
             .deny
@@ -129,6 +155,14 @@ impl Authenticator {
     }
 
     /// Accepts a PLAIN user with this password (replacing an earlier password).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let auth = zmtp_api::Authenticator::start(&zmtp_api::Context::new())?;
+    /// auth.add_plain_user("admin", "secret");
+    /// # Ok(()) }
+    /// ```
     pub fn add_plain_user(&self, user: impl AsRef<[u8]>, password: impl AsRef<[u8]>) {
         self.rules().plain.insert(
             Bytes::copy_from_slice(user.as_ref()),
@@ -137,16 +171,41 @@ impl Authenticator {
     }
 
     /// Accepts CURVE clients with this public key.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let auth = zmtp_api::Authenticator::start(&zmtp_api::Context::new())?;
+    /// let client = zmtp_api::curve_keypair()?;
+    /// auth.allow_curve_key(client.public);
+    /// # Ok(()) }
+    /// ```
     pub fn allow_curve_key(&self, key: CurvePublicKey) {
         self.rules().curve.insert(*key.as_bytes());
     }
 
     /// Accepts every CURVE client (the handshake still proves it holds its key).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let auth = zmtp_api::Authenticator::start(&zmtp_api::Context::new())?;
+    /// auth.allow_any_curve();
+    /// # Ok(()) }
+    /// ```
     pub fn allow_any_curve(&self) {
         self.rules().curve_any = true;
     }
 
     /// Stops answering and frees the handler endpoint.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> zmtp_api::Result<()> {
+    /// let ctx = zmtp_api::Context::new();
+    /// zmtp_api::Authenticator::start(&ctx)?.stop();
+    /// # Ok(()) }
+    /// ```
     pub fn stop(self) {}
 }
 
