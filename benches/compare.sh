@@ -19,7 +19,20 @@
 #   LAT_SIZES="1 1024"     latency message sizes (empty: none)
 #   LAT_COUNT=10000        latency roundtrip count
 #   IMPLS="ours libzmq omq zmqrs raw"  implementations to run (default: all five when the
-#                          peers build or, with NO_BUILD=1, are built; else "ours libzmq")
+#                          peers build or, with NO_BUILD=1, are built; else "ours libzmq";
+#                          with CURVE=1: "ours omq libzmq-sys"). Also known: libzmq-sys,
+#                          the system libzmq (Debian's libzmq3-dev, built with libsodium, so
+#                          it has CURVE) through C ports of libzmq's perf tools in
+#                          benches/native, built here with gcc into $CARGO_TARGET_DIR/release
+#                          (libzmq-sys_*); libzmq3-dev is installed with apt-get when missing
+#                          and possible (root), else the script stops with an error
+#   CURVE=1                every row runs with CURVE (RFC 26): the tools get
+#                          ZMTP_PERF_CURVE=1, which makes the binding side a CURVE server and
+#                          the connecting side a CURVE client with the zmq_curve(7) test keys.
+#                          Only ours, omq (OMQ.rs's curve feature), libzmq-sys and a base that
+#                          knows ZMTP_PERF_CURVE can do it: libzmq (the zmq crate's bundled
+#                          libzmq has no libsodium), zmqrs (no CURVE) and raw are skipped with
+#                          a note. Tables are titled "CURVE"
 #   TIMEOUT=60             hard limit (s) for every process
 #   TAIL_TIMEOUT=10        how long (s) the receiving side may still run once the sending
 #                          side has exited successfully (messages lost => n/a)
@@ -72,10 +85,22 @@ TRANSPORTS=${TRANSPORTS:-"tcp ipc"}
 SIZES=${SIZES-"1 64 1024 65536"}
 LAT_SIZES=${LAT_SIZES-"1 1024"}
 ALL_IMPLS="ours libzmq omq zmqrs raw"
-PEER_IMPLS="libzmq omq zmqrs" # candidates for "best peer"
+PEER_IMPLS="libzmq omq zmqrs libzmq-sys" # candidates for "best peer"
+CURVE=${CURVE:-0}
+CURVE_IMPLS="ours omq libzmq-sys base" # the implementations whose tools can do CURVE
 BASELINE=${BASELINE:-}
 IMPLS_SET=${IMPLS:+1}
-IMPLS=${IMPLS:-$ALL_IMPLS}
+if [[ $CURVE == 1 ]]; then
+    IMPLS=${IMPLS:-"ours omq libzmq-sys"}
+    export ZMTP_PERF_CURVE=1
+elif [[ $CURVE == 0 ]]; then
+    IMPLS=${IMPLS:-$ALL_IMPLS}
+    unset ZMTP_PERF_CURVE
+else
+    echo "CURVE=$CURVE: 0 or 1" >&2
+    exit 1
+fi
+ALL_IMPLS+=" libzmq-sys"
 if [[ -n $BASELINE ]]; then
     ALL_IMPLS+=" base"
     if [[ " $IMPLS " != *" base "* ]]; then IMPLS+=" base"; fi
@@ -90,6 +115,22 @@ for impl in $IMPLS; do
         exit 1
     fi
 done
+if [[ $CURVE == 1 ]]; then
+    for impl in $IMPLS; do
+        if [[ " $CURVE_IMPLS " != *" $impl "* ]]; then
+            case $impl in
+            libzmq) why="the zmq crate's bundled libzmq has no libsodium; libzmq-sys has CURVE" ;;
+            zmqrs) why="zmq.rs has no CURVE" ;;
+            raw) why="no security layer" ;;
+            *) why="no CURVE" ;;
+            esac
+            echo "CURVE=1: skipping $impl ($why)" >&2
+            out=""
+            for i in $IMPLS; do [[ $i != "$impl" ]] && out+="${out:+ }$i"; done
+            IMPLS=$out
+        fi
+    done
+fi
 TIMEOUT=${TIMEOUT:-60}
 TAIL_TIMEOUT=${TAIL_TIMEOUT:-10}
 BASE_PORT=${BASE_PORT:-$((20000 + $$ % 20000))}
@@ -146,6 +187,10 @@ if has_impl base; then
         exit 1
     fi
     BASE_SHORT=$(git -C "$ROOT" rev-parse --short "$BASE_COMMIT")
+    if [[ $CURVE == 1 ]] && ! git -C "$ROOT" grep -q ZMTP_PERF_CURVE "$BASE_COMMIT" -- benches/src/lib.rs; then
+        log "CURVE=1: BASELINE=$BASELINE ($BASE_SHORT) predates ZMTP_PERF_CURVE (its tools would run NULL)"
+        exit 1
+    fi
     BASELINE_TARGET_DIR=${BASELINE_TARGET_DIR:-${CARGO_TARGET_DIR}-baseline}
     BASE_BIN=$BASELINE_TARGET_DIR/bin/$BASE_COMMIT
 fi
@@ -183,8 +228,56 @@ build_base() {
     git -C "$ROOT" worktree prune
 }
 
+NATIVE_DIR=$HERE/native
+NATIVE_TOOLS="local_thr remote_thr local_lat remote_lat"
+
+# ensure_libzmq_dev: the system libzmq's headers and library (Debian's libzmq3-dev, built
+# with libsodium); installs them with apt-get when missing and possible, else fails.
+ensure_libzmq_dev() {
+    pkg-config --exists libzmq 2>/dev/null && return 0
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+        log "libzmq3-dev is missing: installing it with apt-get ..."
+        if DEBIAN_FRONTEND=noninteractive apt-get install -y -q libzmq3-dev >&2 ||
+            { apt-get update -q >&2 &&
+                DEBIAN_FRONTEND=noninteractive apt-get install -y -q libzmq3-dev >&2; }; then
+            pkg-config --exists libzmq 2>/dev/null && return 0
+        fi
+    fi
+    log "libzmq-sys needs the system libzmq with its headers: install Debian's libzmq3-dev" \
+        "(apt-get install libzmq3-dev; pkg-config libzmq must find it), or leave libzmq-sys out of IMPLS"
+    return 1
+}
+
+# build_native: compiles benches/native/*.c against the system libzmq into
+# $BIN/libzmq-sys_<tool>; with CURVE=1 also checks that this libzmq has CURVE.
+build_native() {
+    local t cflags libs
+    ensure_libzmq_dev || return 1
+    command -v gcc >/dev/null || { log "libzmq-sys: gcc not found"; return 1; }
+    cflags=$(pkg-config --cflags libzmq) libs=$(pkg-config --libs libzmq)
+    mkdir -p "$BIN"
+    log "building the native libzmq tools ($NATIVE_DIR, system libzmq $(pkg-config --modversion libzmq)) into $BIN ..."
+    for t in $NATIVE_TOOLS; do
+        # shellcheck disable=SC2086 # pkg-config flags: word splitting wanted
+        gcc -O2 -Wall -Wextra -std=gnu11 -o "$BIN/libzmq-sys_$t" "$NATIVE_DIR/$t.c" $cflags $libs >&2 ||
+            { log "libzmq-sys: gcc failed on $t.c"; return 1; }
+    done
+    if [[ $CURVE == 1 ]]; then
+        # shellcheck disable=SC2086
+        if ! printf '#include <zmq.h>\nint main (void) { return !zmq_has ("curve"); }\n' |
+            gcc -x c -o "$BIN/libzmq-sys_has_curve" - $cflags $libs >&2 ||
+            ! "$BIN/libzmq-sys_has_curve"; then
+            log "CURVE=1: the system libzmq has no CURVE (zmq_has(\"curve\") is false)"
+            return 1
+        fi
+    fi
+}
+
 PEERS_MANIFEST=$HERE/peers/Cargo.toml
 if [[ ${NO_BUILD:-0} != 1 ]]; then
+    if has_impl libzmq-sys && ! build_native; then
+        exit 1
+    fi
     if has_impl ours || has_impl libzmq; then
         features=()
         has_impl libzmq && features=(--features libzmq)
@@ -524,7 +617,7 @@ ok_count() {
 
 # ---------------------------------------------------------------- main
 
-log "compare: RUNS=$RUNS QUICK=$QUICK TRANSPORTS=($TRANSPORTS) IMPLS=($IMPLS)"
+log "compare: RUNS=$RUNS QUICK=$QUICK CURVE=$CURVE TRANSPORTS=($TRANSPORTS) IMPLS=($IMPLS)"
 THR_ROWS=()
 for transport in $TRANSPORTS; do
     for size in $SIZES; do
@@ -569,18 +662,27 @@ legend() {
         zmqrs) out+="${out:+; }zmqrs = zmq.rs, zeromq $(crate_version zeromq) (current-thread tokio)" ;;
         raw) out+="${out:+; }raw = std TCP/Unix sockets, length-prefixed messages (ceiling)" ;;
         base) out+="${out:+; }base = zmtp at $BASE_SHORT (BASELINE=$BASELINE, same runtime settings)" ;;
+        libzmq-sys) out+="${out:+; }libzmq-sys = the system libzmq $(pkg-config --modversion libzmq 2>/dev/null || echo '?') (Debian libzmq3-dev, with libsodium) through C ports of libzmq's perf tools (benches/native)" ;;
         esac
     done
     echo "$out."
 }
 
+# curve_note: the sentence on CURVE for the text above a table (CURVE=1), or nothing.
+curve_note() {
+    [[ $CURVE == 1 ]] || return 0
+    echo " CURVE on every connection (ZMTP_PERF_CURVE=1: the binding side is the CURVE server, zmq_curve(7) test keys)."
+}
+
+CURVE_TITLE=""
+[[ $CURVE == 1 ]] && CURVE_TITLE="CURVE: "
 counts=""
 for size in $SIZES; do counts+="${counts:+, }${size} B: $(thr_count "$size")"; done
 if ((${#THR_ROWS[@]} > 0)); then
     echo
-    echo "### Throughput, PUSH/PULL (msg/s, median of $RUNS runs; higher is better)"
+    echo "### ${CURVE_TITLE}Throughput, PUSH/PULL (msg/s, median of $RUNS runs; higher is better)"
     echo
-    echo "Message counts: $counts. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
+    echo "Message counts: $counts. Host: $(nproc) CPUs, $(uname -sr). $(legend)$(curve_note)"
     if [[ -n $(ratio_names thr) ]]; then
         echo "Ratios: $(ratio_names thr), higher is better."
     fi
@@ -591,9 +693,9 @@ if ((${#THR_ROWS[@]} > 0)); then
 fi
 if ((${#LAT_ROWS[@]} > 0)); then
     echo
-    echo "### Latency, REQ/REP (one-way us, median of $RUNS runs; LOWER is better)"
+    echo "### ${CURVE_TITLE}Latency, REQ/REP (one-way us, median of $RUNS runs; LOWER is better)"
     echo
-    echo "Roundtrips per run: $LAT_COUNT. Host: $(nproc) CPUs, $(uname -sr). $(legend)"
+    echo "Roundtrips per run: $LAT_COUNT. Host: $(nproc) CPUs, $(uname -sr). $(legend)$(curve_note)"
     if [[ -n $(ratio_names lat) ]]; then
         echo "Ratios: $(ratio_names lat), lower is better."
     fi

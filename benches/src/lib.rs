@@ -140,6 +140,76 @@ pub fn blocking_api() -> bool {
     }
 }
 
+/// The zmq_curve(7) test key pairs every implementation's perf tools use with
+/// `ZMTP_PERF_CURVE=1` (Z85), so that any tool can pair with any other's.
+pub mod curve_keys {
+    /// The server's public key.
+    pub const SERVER_PUBLIC: &str = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+    /// The server's secret key.
+    pub const SERVER_SECRET: &str = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+    /// The client's public key.
+    pub const CLIENT_PUBLIC: &str = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+    /// The client's secret key.
+    pub const CLIENT_SECRET: &str = "D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs";
+}
+
+/// True when `ZMTP_PERF_CURVE=1`: the binding side is a CURVE server and the connecting
+/// side a CURVE client, with the [`curve_keys`]. Unset, empty or `0`: NULL.
+pub fn curve_enabled() -> bool {
+    match std::env::var("ZMTP_PERF_CURVE")
+        .unwrap_or_default()
+        .as_str()
+    {
+        "" | "0" => false,
+        "1" => true,
+        other => fail("ZMTP_PERF_CURVE", format!("{other:?} is not 0 or 1")),
+    }
+}
+
+/// Which end of a CURVE connection a tool is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurveRole {
+    /// The binding side.
+    Server,
+    /// The connecting side.
+    Client,
+}
+
+/// The socket options that make a tool's socket the given CURVE end with the fixed
+/// [`curve_keys`] when [`curve_enabled`]; none otherwise. Set them before bind / connect.
+pub fn curve_options(role: CurveRole) -> Vec<zmtp_api::SocketOption> {
+    use zmtp_api::{CurvePublicKey, CurveSecretKey, SocketOption};
+    if !curve_enabled() {
+        return Vec::new();
+    }
+    let public =
+        |z: &str| CurvePublicKey::parse(z.as_bytes()).unwrap_or_else(|e| fail("curve key", e));
+    let secret =
+        |z: &str| CurveSecretKey::parse(z.as_bytes()).unwrap_or_else(|e| fail("curve key", e));
+    match role {
+        CurveRole::Server => vec![
+            SocketOption::CurveServer(true),
+            SocketOption::CurveSecretKey(secret(curve_keys::SERVER_SECRET)),
+        ],
+        CurveRole::Client => vec![
+            SocketOption::CurveServerKey(public(curve_keys::SERVER_PUBLIC)),
+            SocketOption::CurvePublicKey(public(curve_keys::CLIENT_PUBLIC)),
+            SocketOption::CurveSecretKey(secret(curve_keys::CLIENT_SECRET)),
+        ],
+    }
+}
+
+/// Applies [`curve_options`] to a socket through `set` (the async or the blocking
+/// socket's `set_option`), exiting with a message on an error.
+pub fn apply_curve<E: std::fmt::Display>(
+    role: CurveRole,
+    mut set: impl FnMut(zmtp_api::SocketOption) -> Result<(), E>,
+) {
+    for opt in curve_options(role) {
+        set(opt).unwrap_or_else(|e| fail("set_option (curve)", e));
+    }
+}
+
 /// A sender's next message of `size` bytes: by default a fresh copy of `template` per
 /// message (small bodies through the per-thread arena of [`zmtp_api::Message::copy_from_slice`],
 /// as OMQ.rs's tools copy with `Message::from_slice`); with `ZMTP_PERF_SHARED_BODY=1`, a
@@ -332,5 +402,23 @@ pub fn print_rss(label: &str, kib: Option<u64>) {
     match kib {
         Some(k) => println!("rss {label}: {k} [KiB]"),
         None => println!("rss {label}: n/a [KiB]"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::curve_keys::*;
+    use zmtp_api::{CurvePublicKey, CurveSecretKey};
+
+    #[test]
+    fn curve_test_keys_are_pairs() {
+        for (public, secret) in [
+            (SERVER_PUBLIC, SERVER_SECRET),
+            (CLIENT_PUBLIC, CLIENT_SECRET),
+        ] {
+            let p = CurvePublicKey::parse(public.as_bytes()).unwrap();
+            let s = CurveSecretKey::parse(secret.as_bytes()).unwrap();
+            assert_eq!(s.public_key(), p);
+        }
     }
 }

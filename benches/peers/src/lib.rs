@@ -2,7 +2,7 @@
 //! lines as libzmq's `perf/` programs (and as the main workspace's `benches` tools), so
 //! that `benches/compare.sh` can run every implementation the same way.
 //!
-//! - `omq_*`: OMQ.rs (`omq-tokio`);
+//! - `omq_*`: OMQ.rs (`omq-tokio`; `ZMTP_PERF_CURVE=1`: CURVE, see [`omq_options`]);
 //! - `zmqrs_*`: zmq.rs (`zeromq`) on a current-thread tokio runtime;
 //! - `raw_*`: plain std TCP / Unix sockets with length-prefixed messages (the ceiling).
 
@@ -123,6 +123,65 @@ pub fn omq_mode() -> OmqMode {
         other => fail(
             "ZMTP_PERF_OMQ_MODE",
             format!("unknown mode {other:?} (blocking or async)"),
+        ),
+    }
+}
+
+/// The zmq_curve(7) test key pairs every implementation's perf tools use with
+/// `ZMTP_PERF_CURVE=1` (Z85; the same as in the main workspace's `benches` crate).
+pub mod curve_keys {
+    /// The server's public key.
+    pub const SERVER_PUBLIC: &str = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+    /// The server's secret key.
+    pub const SERVER_SECRET: &str = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+    /// The client's public key.
+    pub const CLIENT_PUBLIC: &str = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+    /// The client's secret key.
+    pub const CLIENT_SECRET: &str = "D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs";
+}
+
+/// True when `ZMTP_PERF_CURVE=1`: the binding side is a CURVE server and the connecting
+/// side a CURVE client, with the [`curve_keys`]. Unset, empty or `0`: NULL.
+pub fn curve_enabled() -> bool {
+    match std::env::var("ZMTP_PERF_CURVE")
+        .unwrap_or_default()
+        .as_str()
+    {
+        "" | "0" => false,
+        "1" => true,
+        other => fail("ZMTP_PERF_CURVE", format!("{other:?} is not 0 or 1")),
+    }
+}
+
+/// Which end of a CURVE connection a tool is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurveRole {
+    /// The binding side.
+    Server,
+    /// The connecting side.
+    Client,
+}
+
+/// `options` made the given CURVE end with the [`curve_keys`] when [`curve_enabled`]
+/// (OMQ.rs's `curve` feature), unchanged otherwise.
+pub fn omq_options(role: CurveRole, options: omq_tokio::Options) -> omq_tokio::Options {
+    use omq_tokio::{CurveKeypair, CurvePublicKey, CurveSecretKey};
+    if !curve_enabled() {
+        return options;
+    }
+    let public = |z: &str| CurvePublicKey::from_z85(z).unwrap_or_else(|e| fail("curve key", e));
+    let secret = |z: &str| CurveSecretKey::from_z85(z).unwrap_or_else(|e| fail("curve key", e));
+    match role {
+        CurveRole::Server => options.curve_server(CurveKeypair {
+            public: public(curve_keys::SERVER_PUBLIC),
+            secret: secret(curve_keys::SERVER_SECRET),
+        }),
+        CurveRole::Client => options.curve_client(
+            CurveKeypair {
+                public: public(curve_keys::CLIENT_PUBLIC),
+                secret: secret(curve_keys::CLIENT_SECRET),
+            },
+            public(curve_keys::SERVER_PUBLIC),
         ),
     }
 }

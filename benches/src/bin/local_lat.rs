@@ -1,10 +1,11 @@
 //! Port of libzmq's `perf/local_lat` on zmtp: binds a REP socket and echoes
 //! `roundtrip-count` messages of `message-size` bytes, checking every size.
+//! `ZMTP_PERF_CURVE=1` makes it a CURVE server (the zmq_curve(7) test keys).
 //! `ZMTP_PERF_API=blocking` uses the blocking socket (no runtime of its own).
 //!
 //! usage: local_lat <bind-to> <message-size> <roundtrip-count>
 
-use benches::{blocking_api, fail, parse_args, run, wrong_size};
+use benches::{CurveRole, blocking_api, fail, parse_args, run, wrong_size};
 use zmtp_api::{Socket, SocketOption, SocketType, blocking};
 
 fn main() {
@@ -14,6 +15,7 @@ fn main() {
         let s = blocking::Socket::new(SocketType::Rep).unwrap_or_else(|e| fail("socket", e));
         s.set_option(SocketOption::Linger(-1))
             .unwrap_or_else(|e| fail("set_option", e));
+        benches::apply_curve(CurveRole::Server, |o| s.set_option(o));
         s.bind(&args.endpoint).unwrap_or_else(|e| fail("bind", e));
         for _ in 0..args.count {
             let msg = s.recv().unwrap_or_else(|e| fail("recv", e));
@@ -30,6 +32,7 @@ fn main() {
         benches::maybe_monitor(&s);
         s.set_option(SocketOption::Linger(-1))
             .unwrap_or_else(|e| fail("set_option", e));
+        benches::apply_curve(CurveRole::Server, |o| s.set_option(o));
         s.bind(&args.endpoint).unwrap_or_else(|e| fail("bind", e));
 
         for _ in 0..args.count {

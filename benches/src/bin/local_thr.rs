@@ -1,13 +1,14 @@
 //! Port of libzmq's `perf/local_thr` on zmtp: binds a PULL socket, receives one message to
 //! start the clock, then `message-count - 1` more, checking every size, and prints the
 //! mean throughput, plus `cpu: <s> [s]` (user + system CPU of the whole process).
+//! `ZMTP_PERF_CURVE=1` makes it a CURVE server (the zmq_curve(7) test keys).
 //! `ZMTP_PERF_API=blocking` uses the blocking socket (no runtime of its own).
 //!
 //! usage: local_thr <bind-to> <message-size> <message-count>
 
 use std::time::Instant;
 
-use benches::{blocking_api, fail, parse_args, print_cpu, print_thr, run, wrong_size};
+use benches::{CurveRole, blocking_api, fail, parse_args, print_cpu, print_thr, run, wrong_size};
 use zmtp_api::{Bytes, Result, Socket, SocketType, blocking};
 
 fn main() {
@@ -20,6 +21,7 @@ fn main() {
     };
     if blocking_api() {
         let s = blocking::Socket::new(SocketType::Pull).unwrap_or_else(|e| fail("socket", e));
+        benches::apply_curve(CurveRole::Server, |o| s.set_option(o));
         s.bind(&args.endpoint).unwrap_or_else(|e| fail("bind", e));
 
         check(s.recv());
@@ -37,6 +39,7 @@ fn main() {
     run(async move {
         let s = Socket::new(SocketType::Pull).unwrap_or_else(|e| fail("socket", e));
         benches::maybe_monitor(&s);
+        benches::apply_curve(CurveRole::Server, |o| s.set_option(o));
         s.bind(&args.endpoint).unwrap_or_else(|e| fail("bind", e));
 
         check(s.recv().await);

@@ -3,11 +3,12 @@
 //! that every message reaches the receiver before the process exits. Prints
 //! `cpu: <s> [s]` (user + system CPU of the whole process) at the end.
 //! `ZMTP_PERF_SENDER_GRACE_MS=N` keeps the connection open N ms longer before closing;
+//! `ZMTP_PERF_CURVE=1` makes it a CURVE client (the zmq_curve(7) test keys);
 //! `ZMTP_PERF_API=blocking` uses the blocking socket (no runtime of its own).
 //!
 //! usage: remote_thr <connect-to> <message-size> <message-count>
 
-use benches::{blocking_api, fail, parse_args, print_cpu, run};
+use benches::{CurveRole, blocking_api, fail, parse_args, print_cpu, run};
 use zmtp_api::{Socket, SocketOption, SocketType, blocking};
 
 fn main() {
@@ -20,6 +21,7 @@ fn main() {
         let s = blocking::Socket::new(SocketType::Push).unwrap_or_else(|e| fail("socket", e));
         s.set_option(SocketOption::Linger(-1))
             .unwrap_or_else(|e| fail("set_option", e));
+        benches::apply_curve(CurveRole::Client, |o| s.set_option(o));
         s.connect(&args.endpoint)
             .unwrap_or_else(|e| fail("connect", e));
         for _ in 0..args.count {
@@ -38,6 +40,7 @@ fn main() {
         benches::maybe_monitor(&s);
         s.set_option(SocketOption::Linger(-1))
             .unwrap_or_else(|e| fail("set_option", e));
+        benches::apply_curve(CurveRole::Client, |o| s.set_option(o));
         s.connect(&args.endpoint)
             .unwrap_or_else(|e| fail("connect", e));
 

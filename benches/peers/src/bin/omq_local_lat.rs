@@ -2,11 +2,12 @@
 //! `roundtrip-count` messages of `message-size` bytes, checking every size; closing waits
 //! until the last reply has been written. `ZMTP_PERF_OMQ_MODE=blocking` (default) or
 //! `async`, see `omq_local_thr`.
+//! `ZMTP_PERF_CURVE=1`: CURVE server (the zmq_curve(7) test keys).
 //!
 //! usage: omq_local_lat <bind-to> <message-size> <roundtrip-count>
 
 use omq_tokio::{Context, Message, Options, Socket, SocketType};
-use zmtp_bench_peers::{OmqMode, fail, omq_mode, parse_args, wrong_size};
+use zmtp_bench_peers::{CurveRole, OmqMode, fail, omq_mode, omq_options, parse_args, wrong_size};
 
 fn main() {
     let args = parse_args("omq_local_lat <bind-to> <message-size> <roundtrip-count>");
@@ -17,7 +18,7 @@ fn main() {
         }
     };
     let endpoint = args.endpoint.as_str();
-    let options = || Options::default().linger_forever();
+    let options = || omq_options(CurveRole::Server, Options::default().linger_forever());
     match omq_mode() {
         OmqMode::Blocking => {
             let ctx = Context::new();

@@ -2,13 +2,16 @@
 //! the clock, then `message-count - 1` more, checking every size, and prints the mean
 //! throughput. `ZMTP_PERF_OMQ_MODE=blocking` (default: blocking socket on an OMQ-owned
 //! I/O thread) or `async` (async socket on a current-thread runtime).
+//! `ZMTP_PERF_CURVE=1`: CURVE server (the zmq_curve(7) test keys).
 //!
 //! usage: omq_local_thr <bind-to> <message-size> <message-count>
 
 use std::time::Instant;
 
 use omq_tokio::{Context, Message, Options, Result, Socket, SocketType};
-use zmtp_bench_peers::{OmqMode, fail, omq_mode, parse_args, print_thr, wrong_size};
+use zmtp_bench_peers::{
+    CurveRole, OmqMode, fail, omq_mode, omq_options, parse_args, print_thr, wrong_size,
+};
 
 fn main() {
     let args = parse_args("omq_local_thr <bind-to> <message-size> <message-count>");
@@ -22,7 +25,10 @@ fn main() {
     match omq_mode() {
         OmqMode::Blocking => {
             let ctx = Context::new();
-            let s = ctx.blocking_socket(SocketType::Pull, Options::default());
+            let s = ctx.blocking_socket(
+                SocketType::Pull,
+                omq_options(CurveRole::Server, Options::default()),
+            );
             s.bind(endpoint).unwrap_or_else(|e| fail("bind", e));
 
             check(s.recv());
@@ -39,7 +45,10 @@ fn main() {
         OmqMode::Async => omq_tokio::ContextConfig::default()
             .build_runtime()
             .block_on(async {
-                let s = Socket::new(SocketType::Pull, Options::default());
+                let s = Socket::new(
+                    SocketType::Pull,
+                    omq_options(CurveRole::Server, Options::default()),
+                );
                 s.bind(endpoint).await.unwrap_or_else(|e| fail("bind", e));
 
                 check(s.recv().await);

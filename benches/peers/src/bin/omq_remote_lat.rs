@@ -3,13 +3,16 @@
 //! libzmq's tool), checking every size, and prints the average one-way latency
 //! (elapsed / (2 * roundtrip-count)). The clock starts before the first send.
 //! `ZMTP_PERF_OMQ_MODE=blocking` (default) or `async`, see `omq_local_thr`.
+//! `ZMTP_PERF_CURVE=1`: CURVE client (the zmq_curve(7) test keys).
 //!
 //! usage: omq_remote_lat <connect-to> <message-size> <roundtrip-count>
 
 use std::time::Instant;
 
 use omq_tokio::{Context, Message, Options, Socket, SocketType};
-use zmtp_bench_peers::{OmqMode, fail, omq_mode, parse_args, print_lat, wrong_size};
+use zmtp_bench_peers::{
+    CurveRole, OmqMode, fail, omq_mode, omq_options, parse_args, print_lat, wrong_size,
+};
 
 fn main() {
     let args = parse_args("omq_remote_lat <connect-to> <message-size> <roundtrip-count>");
@@ -24,7 +27,10 @@ fn main() {
     match omq_mode() {
         OmqMode::Blocking => {
             let ctx = Context::new();
-            let s = ctx.blocking_socket(SocketType::Req, Options::default());
+            let s = ctx.blocking_socket(
+                SocketType::Req,
+                omq_options(CurveRole::Client, Options::default()),
+            );
             s.connect(endpoint).unwrap_or_else(|e| fail("connect", e));
             let mut msg = first;
             let watch = Instant::now();
@@ -41,7 +47,10 @@ fn main() {
         OmqMode::Async => omq_tokio::ContextConfig::default()
             .build_runtime()
             .block_on(async {
-                let s = Socket::new(SocketType::Req, Options::default());
+                let s = Socket::new(
+                    SocketType::Req,
+                    omq_options(CurveRole::Client, Options::default()),
+                );
                 s.connect(endpoint)
                     .await
                     .unwrap_or_else(|e| fail("connect", e));

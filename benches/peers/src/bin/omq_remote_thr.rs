@@ -3,11 +3,12 @@
 //! fresh messages of `message-size` bytes, then closes, which waits until everything
 //! queued has been written. `ZMTP_PERF_SENDER_GRACE_MS=N` waits N ms before closing.
 //! `ZMTP_PERF_OMQ_MODE=blocking` (default) or `async`, see `omq_local_thr`.
+//! `ZMTP_PERF_CURVE=1`: CURVE client (the zmq_curve(7) test keys).
 //!
 //! usage: omq_remote_thr <connect-to> <message-size> <message-count>
 
 use omq_tokio::{Context, Message, Options, Socket, SocketType};
-use zmtp_bench_peers::{OmqMode, fail, omq_mode, parse_args, sender_grace};
+use zmtp_bench_peers::{CurveRole, OmqMode, fail, omq_mode, omq_options, parse_args, sender_grace};
 
 fn main() {
     let args = parse_args("omq_remote_thr <connect-to> <message-size> <message-count>");
@@ -16,7 +17,7 @@ fn main() {
     // libzmq's very small messages; a copy into a new allocation otherwise).
     let zeros = vec![0u8; size];
     let endpoint = args.endpoint.as_str();
-    let options = || Options::default().linger_forever();
+    let options = || omq_options(CurveRole::Client, Options::default().linger_forever());
     match omq_mode() {
         OmqMode::Blocking => {
             let ctx = Context::new();
