@@ -239,7 +239,7 @@ fn our_null_client_against_a_curve_server() {
     let push = ours(&ctx, SocketType::Push);
     let log = EventLog::start(&push);
     push.connect(server.endpoint()).expect("connect");
-    push.send("must not arrive").expect("send");
+    let _ = push.send("must not arrive"); // may time out: the refusal can come first
     let code = py_event(&server, "HANDSHAKE_FAILED_PROTOCOL", "CURVE server");
     assert_eq!(code, i64::from(codes::ZMTP_MECHANISM_MISMATCH));
     assert!(
@@ -325,7 +325,7 @@ fn plain_servers_on_both_ends_time_out() {
     push.set_option(SocketOption::HandshakeIvl(300))
         .expect("handshake_ivl");
     push.connect(server.endpoint()).expect("connect");
-    push.send("must not arrive").expect("send");
+    let _ = push.send("must not arrive"); // may time out: the refusal can come first
     log.expect(EventType::HandshakeFailedNoDetail, DEADLINE);
     py_event(&server, "HANDSHAKE_FAILED_NO_DETAIL", "PLAIN server");
     let before = log.count(EventType::Connected);

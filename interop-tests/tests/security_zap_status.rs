@@ -185,7 +185,7 @@ fn our_client_refused_by_pyzmq_handler() {
         let log = EventLog::start(&push);
         set_curve_client(&push, &client_keys, &server_keys);
         push.connect(peer.endpoint()).expect("connect");
-        push.send("refused").expect("send");
+        let _ = push.send("refused"); // may time out: the refusal can come first
         let theirs = peer
             .wait_event("HANDSHAKE_FAILED_AUTH", DEADLINE)
             .unwrap_or_else(|| panic!("{status}: {:?}", peer.events()));
@@ -233,7 +233,7 @@ fn our_plain_client_refused_by_pyzmq_handler() {
     let log = EventLog::start(&push);
     set_plain_client(&push, USER, "wrong");
     push.connect(peer.endpoint()).expect("connect");
-    push.send("refused").expect("send");
+    let _ = push.send("refused"); // may time out: the refusal can come first
     assert_eq!(
         log.expect(EventType::HandshakeFailedAuth, DEADLINE).value,
         400

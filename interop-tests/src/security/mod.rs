@@ -53,6 +53,10 @@ impl Transport {
 pub fn ours(ctx: &Context, kind: SocketType) -> Socket {
     let s = Socket::with_context(kind, ctx).expect("Socket::with_context");
     s.set_option(SocketOption::Linger(0)).expect("linger");
+    // A refused connection that ends for good takes its pipe with it: a send after that
+    // would wait for a peer forever, so sends give up after a while.
+    s.set_option(SocketOption::SndTimeo(2000))
+        .expect("sndtimeo");
     s
 }
 
