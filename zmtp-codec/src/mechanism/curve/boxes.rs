@@ -1,17 +1,19 @@
 //! NaCl boxes in libsodium's "combined" layout, as CurveZMQ puts them on the
 //! wire: the 16-byte Poly1305 tag, then the ciphertext (XSalsa20). Public-key
-//! boxes are RustCrypto's `SalsaBox` (`crypto_box`: X25519, HSalsa20,
-//! XSalsa20-Poly1305), secret boxes (the cookie) `XSalsa20Poly1305`
-//! (`crypto_secretbox`).
+//! boxes are `crypto_box`'s X25519, HSalsa20 and XSalsa20-Poly1305 put
+//! together from their RustCrypto parts in [`nacl`](super::nacl) (for a
+//! cheaper Poly1305 on short boxes), secret boxes (the cookie)
+//! `XSalsa20Poly1305` (`crypto_secretbox`).
 
 use bytes::{BufMut, BytesMut};
+use crypto_box::Nonce;
 use crypto_box::aead::AeadInPlace;
 use crypto_box::aead::generic_array::GenericArray;
 use crypto_box::aead::generic_array::typenum::U24;
-use crypto_box::{Nonce, SalsaBox};
 use zeroize::Zeroizing;
 
 use super::keys::{CurvePublicKey, CurveSecretKey};
+use super::nacl::BoxKey;
 
 /// Length of the Poly1305 tag in front of every box.
 pub(super) const TAG_LEN: usize = 16;
@@ -22,8 +24,8 @@ pub(super) struct BoxError;
 
 /// The precomputed box between `theirs` and `ours` (libsodium's
 /// `crypto_box_beforenm`): X25519 then HSalsa20, done once.
-pub(super) fn precompute(theirs: &CurvePublicKey, ours: &CurveSecretKey) -> SalsaBox {
-    SalsaBox::new(&theirs.to_box_key(), &ours.to_box_key())
+pub(super) fn precompute(theirs: &CurvePublicKey, ours: &CurveSecretKey) -> BoxKey {
+    BoxKey::precompute(&theirs.to_box_key(), &ours.to_box_key())
 }
 
 /// Appends the box of `plaintext` (tag then ciphertext) to `out`.

@@ -12,6 +12,7 @@ mod boxes;
 mod client;
 mod cookie;
 mod keys;
+mod nacl;
 mod nonce;
 mod server;
 mod traffic;

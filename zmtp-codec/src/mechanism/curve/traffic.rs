@@ -8,10 +8,10 @@
 use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use crypto_box::SalsaBox;
 use zeroize::Zeroizing;
 
 use super::boxes::{self, BoxError, TAG_LEN};
+use super::nacl::BoxKey;
 use super::nonce::{self, Counter};
 use super::wire::{crypto_error, curve_error};
 use crate::ProtocolError;
@@ -33,7 +33,7 @@ const INNER_COMMAND: u8 = 0x02;
 /// precomputed box (`crypto_box_beforenm`), our counter and the peer's last
 /// short nonce.
 pub(super) struct Channel {
-    precom: SalsaBox,
+    precom: BoxKey,
     ours: Counter,
     peer_last: u64,
     send_prefix: &'static [u8; 16],
@@ -52,7 +52,7 @@ impl fmt::Debug for Channel {
 impl Channel {
     /// The channel of the client (`client`) or server side, our counter
     /// where the handshake left it.
-    pub(super) fn new(precom: SalsaBox, client: bool, ours: Counter, peer_last: u64) -> Channel {
+    pub(super) fn new(precom: BoxKey, client: bool, ours: Counter, peer_last: u64) -> Channel {
         let (send_prefix, recv_prefix) = if client {
             (nonce::MESSAGE_C, nonce::MESSAGE_S)
         } else {
