@@ -104,14 +104,12 @@ fn authenticator_case(client: Client, rule: Rule, admitted: bool) {
                 .any(|e| e.event == "HANDSHAKE_FAILED_AUTH" && e.value == 400)
         });
         assert!(failed, "{name}: pyzmq: {:?}", peer.events());
-        // Refused for good: the client does not come back.
+        // Nothing from the refused client, however often it tries: whether a libzmq
+        // client gives up after a refusal is decided per attempt (its ERROR handling
+        // races the end of the connection, between two libzmq peers too), so how often
+        // it comes back is libzmq's business, not checked here.
         assert!(pull.recv_timeout(WINDOW).is_err(), "{name}: delivered");
-        assert_eq!(
-            log.count(EventType::Accepted),
-            1,
-            "{name}: {:?}",
-            log.summary()
-        );
+        assert!(log.count(EventType::Accepted) >= 1, "{name}");
         assert_eq!(log.count(EventType::HandshakeSucceeded), 0, "{name}");
     }
     pull.close();
