@@ -10,11 +10,15 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common/session.rs"]
+mod common;
+use common::{drain, feed};
 use zmtp_codec::auth::AuthReply;
 use zmtp_codec::frame::WriteBuf;
 use zmtp_codec::{
-    CurveKeypair, CurveMechanism, CurveSecretKey, Event, FrameDecoder, Greeting, Mechanism,
-    MechanismName, MechanismStatus, Metadata, Protocol, Session, SessionConfig, SocketType,
+    CurveKeypair, CurveMechanism, CurveSecretKey, FrameDecoder, Greeting, Mechanism, MechanismName,
+    MechanismStatus, Metadata, Protocol, Session, SessionConfig, SocketType,
 };
 
 /// Fixed long-term keys (server, client), derived once.
@@ -88,47 +92,6 @@ impl Peer {
             }
         }
     }
-}
-
-fn drain(s: &mut Session) -> Vec<u8> {
-    let mut w = WriteBuf::new();
-    s.poll_transmit(&mut w);
-    let mut v = Vec::new();
-    while !w.is_empty() {
-        let n = w.contiguous().len();
-        v.extend_from_slice(w.contiguous());
-        w.advance(n);
-    }
-    v
-}
-
-/// Feeds `bytes` in pieces of `step`, answering ZAP with `status` and
-/// echoing data; false once the session failed.
-fn feed(s: &mut Session, bytes: &[u8], step: usize, status: u16) -> bool {
-    for piece in bytes.chunks(step.max(1)) {
-        s.handle_input(piece);
-        loop {
-            match s.poll_event() {
-                Ok(Some(Event::AuthRequest(_))) => {
-                    if s.handle_auth_reply(AuthReply::new(status)).is_err() {
-                        assert!(s.poll_event().is_err(), "failed state not kept");
-                        return false;
-                    }
-                }
-                Ok(Some(Event::Frame { more, body })) => {
-                    let mut w = WriteBuf::new();
-                    s.encode_frame(more, &body, &mut w).expect("ready");
-                }
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(_) => {
-                    assert!(s.poll_event().is_err(), "failed state not kept");
-                    return false;
-                }
-            }
-        }
-    }
-    true
 }
 
 fuzz_target!(|data: &[u8]| {
