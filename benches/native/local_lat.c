@@ -15,18 +15,8 @@ int main (int argc, char *argv[])
     perf_args (argc, argv, "local_lat <bind-to> <message-size> <roundtrip-count>",
                &bind_to, &message_size, &roundtrip_count);
 
-    void *ctx = zmq_ctx_new ();
-    if (!ctx)
-        perf_fail ("zmq_ctx_new");
-    void *s = zmq_socket (ctx, ZMQ_REP);
-    if (!s)
-        perf_fail ("zmq_socket");
-    int linger = -1;
-    if (zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger) != 0)
-        perf_fail ("zmq_setsockopt");
-    perf_curve (s, PERF_SERVER);
-    if (zmq_bind (s, bind_to) != 0)
-        perf_fail ("zmq_bind");
+    void *ctx;
+    void *s = perf_socket (&ctx, ZMQ_REP, PERF_SERVER, bind_to);
 
     zmq_msg_t msg;
     if (zmq_msg_init (&msg) != 0)

@@ -14,15 +14,8 @@ int main (int argc, char *argv[])
     perf_args (argc, argv, "local_thr <bind-to> <message-size> <message-count>",
                &bind_to, &message_size, &message_count);
 
-    void *ctx = zmq_ctx_new ();
-    if (!ctx)
-        perf_fail ("zmq_ctx_new");
-    void *s = zmq_socket (ctx, ZMQ_PULL);
-    if (!s)
-        perf_fail ("zmq_socket");
-    perf_curve (s, PERF_SERVER);
-    if (zmq_bind (s, bind_to) != 0)
-        perf_fail ("zmq_bind");
+    void *ctx;
+    void *s = perf_socket (&ctx, ZMQ_PULL, PERF_SERVER, bind_to);
 
     zmq_msg_t msg;
     if (zmq_msg_init (&msg) != 0)

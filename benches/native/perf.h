@@ -87,4 +87,27 @@ static void perf_args (int argc, char *argv[], const char *usage,
     }
 }
 
+/* A new context and a socket of `type` in it with linger -1 (libzmq's default, as
+ * its tools set it), CURVE as `role` when ZMTP_PERF_CURVE=1, bound (server) or
+ * connected (client) to `endpoint`. */
+static void *perf_socket (void **ctx, int type, enum perf_role role, const char *endpoint)
+{
+    *ctx = zmq_ctx_new ();
+    if (!*ctx)
+        perf_fail ("zmq_ctx_new");
+    void *s = zmq_socket (*ctx, type);
+    if (!s)
+        perf_fail ("zmq_socket");
+    int linger = -1;
+    if (zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger) != 0)
+        perf_fail ("zmq_setsockopt");
+    perf_curve (s, role);
+    if (role == PERF_SERVER) {
+        if (zmq_bind (s, endpoint) != 0)
+            perf_fail ("zmq_bind");
+    } else if (zmq_connect (s, endpoint) != 0)
+        perf_fail ("zmq_connect");
+    return s;
+}
+
 #endif

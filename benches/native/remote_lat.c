@@ -15,15 +15,8 @@ int main (int argc, char *argv[])
     perf_args (argc, argv, "remote_lat <connect-to> <message-size> <roundtrip-count>",
                &connect_to, &message_size, &roundtrip_count);
 
-    void *ctx = zmq_ctx_new ();
-    if (!ctx)
-        perf_fail ("zmq_ctx_new");
-    void *s = zmq_socket (ctx, ZMQ_REQ);
-    if (!s)
-        perf_fail ("zmq_socket");
-    perf_curve (s, PERF_CLIENT);
-    if (zmq_connect (s, connect_to) != 0)
-        perf_fail ("zmq_connect");
+    void *ctx;
+    void *s = perf_socket (&ctx, ZMQ_REQ, PERF_CLIENT, connect_to);
 
     zmq_msg_t msg;
     if (zmq_msg_init_size (&msg, message_size) != 0)
