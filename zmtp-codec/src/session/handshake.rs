@@ -9,7 +9,7 @@ use super::{Phase, Session};
 use crate::auth::AuthReply;
 use crate::command::Command;
 use crate::event::{Event, PeerInfo};
-use crate::greeting::{GREETING_LEN, Greeting};
+use crate::greeting::{GREETING_LEN, Greeting, SIGNATURE_LEN};
 use crate::mechanism::MechanismStatus;
 use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE, USER_ID};
 use crate::timer::Timer;
@@ -35,7 +35,9 @@ impl Session {
         loop {
             let status = match self.phase {
                 Phase::Greeting => {
-                    let Some(g) = Greeting::decode(&self.recv)? else {
+                    let decoded = Greeting::decode(&self.recv)?;
+                    self.stage_greeting();
+                    let Some(g) = decoded else {
                         return Ok(None);
                     };
                     self.recv.advance(GREETING_LEN);
@@ -63,6 +65,23 @@ impl Session {
             if let Some(ev) = self.on_status(status)? {
                 return Ok(Some(ev));
             }
+        }
+    }
+
+    /// Queues the next part of our greeting once the peer's has reached it: our
+    /// major version after its signature, the rest after its major version
+    /// (called once its bytes so far passed [`Greeting::decode`]'s checks).
+    fn stage_greeting(&mut self) {
+        let have = self.recv.len();
+        if self.greeting_sent == SIGNATURE_LEN && have >= SIGNATURE_LEN {
+            self.out
+                .extend_from_slice(&self.greeting[SIGNATURE_LEN..=SIGNATURE_LEN]);
+            self.greeting_sent = SIGNATURE_LEN + 1;
+        }
+        if self.greeting_sent == SIGNATURE_LEN + 1 && have > SIGNATURE_LEN {
+            self.out
+                .extend_from_slice(&self.greeting[SIGNATURE_LEN + 1..]);
+            self.greeting_sent = GREETING_LEN;
         }
     }
 
