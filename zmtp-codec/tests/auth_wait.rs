@@ -114,7 +114,9 @@ fn fake_session(ask_at: AskAt, now: Instant) -> Session {
 
 fn transmit(p: &mut impl Protocol) -> Vec<u8> {
     let mut w = WriteBuf::new();
-    p.poll_transmit(&mut w);
+    while p.has_transmit() {
+        p.poll_transmit(&mut w);
+    }
     let mut v = Vec::new();
     while !w.is_empty() {
         let c = w.contiguous().to_vec();

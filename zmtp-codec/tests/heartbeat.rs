@@ -50,7 +50,9 @@ fn data(body: &[u8]) -> Vec<u8> {
 
 fn transmit(p: &mut impl Protocol) -> Vec<u8> {
     let mut w = WriteBuf::new();
-    p.poll_transmit(&mut w);
+    while p.has_transmit() {
+        p.poll_transmit(&mut w);
+    }
     let mut v = Vec::new();
     while !w.is_empty() {
         let c = w.contiguous().to_vec();

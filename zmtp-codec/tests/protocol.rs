@@ -48,7 +48,9 @@ fn drain(w: &mut WriteBuf) -> Vec<u8> {
 
 fn transmit(p: &mut impl Protocol) -> Vec<u8> {
     let mut w = WriteBuf::new();
-    p.poll_transmit(&mut w);
+    while p.has_transmit() {
+        p.poll_transmit(&mut w);
+    }
     drain(&mut w)
 }
 

@@ -42,7 +42,9 @@ fn ready_frame(props: &[(&str, &str)]) -> Vec<u8> {
 
 fn output(s: &mut Session) -> Vec<u8> {
     let mut w = WriteBuf::new();
-    s.poll_transmit(&mut w);
+    while s.has_transmit() {
+        s.poll_transmit(&mut w);
+    }
     let mut v = Vec::new();
     while !w.is_empty() {
         let c = w.contiguous().to_vec();

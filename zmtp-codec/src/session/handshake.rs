@@ -51,6 +51,13 @@ impl Session {
                     self.peer_greeting = Some(g);
                     self.subscriptions_as_data = g.is_zmtp30();
                     self.phase = Phase::Handshake;
+                    // The rest of our greeting leaves in its own write, before the
+                    // handshake's first command (libzmq writes them in separate steps):
+                    // a peer reading both at once may judge our READY and close before
+                    // it has flushed its own.
+                    if !self.out.is_empty() {
+                        self.split_at = Some(self.out.len());
+                    }
                     self.mechanism.start(&self.local, &mut self.out)?
                 }
                 Phase::Handshake => {

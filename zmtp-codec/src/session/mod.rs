@@ -14,7 +14,7 @@ pub use config::{DEFAULT_HANDSHAKE_IVL, MAX_HEARTBEAT_TTL, SessionConfig};
 
 use std::time::Instant;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::auth::AuthReply;
 use crate::command::{Command, names, parse_ping, split_command};
@@ -68,6 +68,9 @@ pub struct Session {
     /// Our encoded greeting and how much of it is queued (10, 11 or 64).
     greeting: BytesMut,
     greeting_sent: usize,
+    /// Output up to here (the end of our greeting) goes out alone in the next
+    /// transmit, ahead of the handshake's first command.
+    split_at: Option<usize>,
     /// ZMTP 3.0 peer: subscriptions go out as `0x01`/`0x00`-prefixed data.
     subscriptions_as_data: bool,
     peer: Option<PeerInfo>,
@@ -129,6 +132,7 @@ impl Session {
             peer_greeting: None,
             greeting,
             greeting_sent: SIGNATURE_LEN,
+            split_at: None,
             subscriptions_as_data: false,
             peer: None,
             timers,
@@ -292,6 +296,11 @@ impl Protocol for Session {
 
     #[inline]
     fn poll_transmit(&mut self, out: &mut WriteBuf) {
+        if let Some(n) = self.split_at.take() {
+            out.push_bytes(&self.out[..n]);
+            self.out.advance(n);
+            return;
+        }
         if !self.out.is_empty() {
             out.push_bytes(&self.out);
             self.out.clear();

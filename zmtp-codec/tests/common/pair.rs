@@ -6,7 +6,9 @@ use zmtp_codec::{Event, PeerInfo, Protocol, ProtocolError, Session};
 /// Everything `p` wants to send, as bytes.
 pub fn transmit(p: &mut impl Protocol) -> Vec<u8> {
     let mut w = WriteBuf::new();
-    p.poll_transmit(&mut w);
+    while p.has_transmit() {
+        p.poll_transmit(&mut w);
+    }
     let mut v = Vec::new();
     while !w.is_empty() {
         let n = w.contiguous().len();
