@@ -281,3 +281,39 @@ fn the_greeting_rest_and_ready_leave_in_separate_transmits() {
     assert!(second.windows(5).any(|w| w == b"READY"));
     assert!(!s.has_transmit());
 }
+
+/// A failure right after the greeting (an incompatible READY in the same read) sends
+/// everything left in one last transmit: the rest of our greeting, READY and ERROR.
+#[test]
+fn a_failure_sends_everything_left_at_once() {
+    let mut s = Session::new(
+        SessionConfig::new(SocketType::Push),
+        Box::new(NullMechanism::new()),
+        Instant::now(),
+    );
+    let _ = transmit(&mut s);
+    let mut input = libzmq_greeting(3, MechanismName::NULL);
+    let mut ready = BytesMut::new();
+    let mut props = zmtp_codec::Metadata::new();
+    props.push("Socket-Type", "PUB").unwrap();
+    zmtp_codec::Command::Ready(props).encode(&mut ready);
+    input.extend_from_slice(&ready);
+    s.handle_input(&input);
+    assert!(matches!(
+        s.poll_event(),
+        Err(ProtocolError::IncompatibleSocketType { .. })
+    ));
+    let mut w = zmtp_codec::WriteBuf::new();
+    s.poll_transmit(&mut w);
+    let mut v = Vec::new();
+    while !w.is_empty() {
+        let n = w.contiguous().len();
+        v.extend_from_slice(w.contiguous());
+        w.advance(n);
+    }
+    assert!(v.windows(5).any(|w| w == b"READY"), "{v:02x?}");
+    assert!(
+        v.windows(24).any(|w| w == b"incompatible socket type"),
+        "{v:02x?}"
+    );
+}

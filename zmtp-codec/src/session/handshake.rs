@@ -205,6 +205,9 @@ impl Session {
                 let _ = self.queue_command(&cmd);
             }
             self.phase = Phase::Failed;
+            // Everything left goes out in one last transmit (the driver writes once
+            // more before it closes).
+            self.split_at = None;
             self.timers.stop_all();
             self.resumed = None;
             self.failure = Some(error.clone());
