@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::*;
 
 /// libzmq sends 10 bytes, then waits for ours before sending the 11th and the
-/// rest. Our socket must send its greeting without waiting for the peer's.
+/// rest. Our socket must not wait for the peer's whole greeting either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_greeting_does_not_wait_for_the_peer_greeting() {
     let pull = ours(SocketType::Pull);
@@ -17,7 +17,7 @@ async fn our_greeting_does_not_wait_for_the_peer_greeting() {
     let mine = greeting_bytes(3, 1, "NULL");
     // Send only the 10-byte signature, like libzmq does first ...
     peer.send_bytes(&mine[..10]).await.unwrap();
-    // ... and we must get at least 11 bytes back (all 64 in practice).
+    // ... and we must get 11 bytes back: our signature, then our major version.
     let first = peer
         .read_exact(11)
         .await
@@ -169,4 +169,98 @@ async fn our_socket_answers_ping_and_ignores_unknown_commands() {
     peer.send_command("XWHATEVER", b"some data").await.unwrap();
     peer.send_message(&[b"still", b"here"]).await.unwrap();
     assert_msg_eq(&recv_ours(&pull).await, &msg(&[b"still", b"here"]));
+}
+
+/// The staged greeting end to end (issue 13), with a raw peer that reveals its
+/// greeting one byte per write and reads what our socket sent after each: our
+/// 10-byte signature before it says anything, our major version once its
+/// signature is complete, the other 53 bytes once its major version is in,
+/// nothing else before its greeting is whole; then READY and a message.
+/// `ours_sends`: whether our socket is the one sending the message.
+async fn greeting_a_byte_at_a_time(
+    peer: &mut RawPeer,
+    ours: &Socket,
+    ours_sends: bool,
+    peer_type: &str,
+) {
+    let sig = peer
+        .read_exact(10)
+        .await
+        .expect("our signature, before the peer sends anything");
+    assert_eq!((sig[0], sig[9]), (0xFF, 0x7F), "{sig:02x?}");
+    let mine = greeting_bytes(3, 1, "NULL");
+    for (i, b) in mine.iter().enumerate() {
+        assert_eq!(peer.pending().await.unwrap(), b"", "before byte {}", i + 1);
+        peer.send_bytes(std::slice::from_ref(b)).await.unwrap();
+        match i + 1 {
+            10 => assert_eq!(peer.read_exact(1).await.unwrap(), [3], "major"),
+            11 => {
+                let rest = peer.read_exact(53).await.unwrap();
+                assert_eq!(rest[0], 1, "minor");
+                assert_eq!(&rest[1..21], &greeting_bytes(3, 1, "NULL")[12..32]);
+                assert!(rest[21..].iter().all(|&b| b == 0), "{rest:02x?}");
+            }
+            _ => {}
+        }
+    }
+    let ready = peer.read_command().await.unwrap();
+    assert_eq!(ready.name, "READY");
+    peer.send_ready(peer_type, None).await.unwrap();
+    if ours_sends {
+        send_ours(ours, &msg(&[b"staged"])).await;
+        assert_eq!(peer.read_message().await.unwrap(), [b"staged".to_vec()]);
+    } else {
+        peer.send_message(&[b"staged"]).await.unwrap();
+        assert_msg_eq(&recv_ours(ours).await, &msg(&[b"staged"]));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staged_greeting_a_byte_at_a_time_ours_binding() {
+    let pull = ours(SocketType::Pull);
+    let ep = bind_ours(&pull, "tcp://127.0.0.1:*");
+    let mut peer = RawPeer::connect(&ep).await.unwrap();
+    greeting_a_byte_at_a_time(&mut peer, &pull, false, "PUSH").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staged_greeting_a_byte_at_a_time_ours_connecting() {
+    let l = RawListener::bind("tcp://127.0.0.1:0").await.unwrap();
+    let push = ours(SocketType::Push);
+    push.connect(l.endpoint()).unwrap();
+    let mut peer = l.accept().await.unwrap();
+    greeting_a_byte_at_a_time(&mut peer, &push, true, "PULL").await;
+}
+
+/// A ZMTP 2.0 peer (major version 1), revealed a byte at a time, in both roles:
+/// it gets our signature and major version, never our mechanism, and is dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zmtp_2_peer_never_sees_our_mechanism() {
+    let pull = ours(SocketType::Pull);
+    let ep = bind_ours(&pull, "tcp://127.0.0.1:*");
+    let l = RawListener::bind("tcp://127.0.0.1:0").await.unwrap();
+    let push = ours(SocketType::Push);
+    push.connect(l.endpoint()).unwrap();
+    let peers = [
+        ("ours binding", RawPeer::connect(&ep).await.unwrap()),
+        ("ours connecting", l.accept().await.unwrap()),
+    ];
+    for (role, mut peer) in peers {
+        assert_eq!(peer.read_exact(10).await.unwrap()[0], 0xFF, "{role}");
+        let zmtp2 = greeting_bytes(1, 0, "NULL");
+        for b in &zmtp2[..10] {
+            peer.send_bytes(std::slice::from_ref(b)).await.unwrap();
+        }
+        assert_eq!(peer.read_exact(1).await.unwrap(), [3], "{role}: major");
+        peer.send_bytes(&zmtp2[10..11]).await.unwrap();
+        // Closed with nothing more: a read of one byte ends at EOF (or a reset).
+        let err = peer.read_exact(1).await.expect_err(role);
+        assert!(
+            matches!(
+                err.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+            ),
+            "{role}: {err}"
+        );
+    }
 }

@@ -19,6 +19,10 @@ use zmtp_codec::error::codes;
 /// loop (libzmq and we retry after 100 ms plus jitter).
 const MAX_ATTEMPTS: usize = 20;
 
+/// How long our NULL client may take to learn a CURVE server's mechanism (see
+/// [`our_null_client_detects_the_mismatch_and_stops`]).
+const MISMATCH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn curve_client_config(
     kind: SocketType,
     client: &CurveKeypair,
@@ -261,14 +265,17 @@ fn our_null_client_against_a_curve_server() {
     push.close();
 }
 
-/// The same: libzmq's server has sent its whole greeting (mechanism `CURVE`) before it
-/// closes, and a libzmq NULL client reads it sooner or later (often within a few
-/// retries), reports MECHANISM_MISMATCH and stops reconnecting. Ours reports only
-/// HANDSHAKE_FAILED_NO_DETAIL with EPIPE (32) on every attempt (70 in 10 s) and never
-/// stops: the write error seems to end the connection before the greeting already
-/// received is decoded.
+/// The same: a libzmq NULL client reads the server's whole greeting (mechanism
+/// `CURVE`) sooner or later, reports MECHANISM_MISMATCH and stops reconnecting; so
+/// must ours. That needs our greeting staged as libzmq's (issue 13): sent whole at
+/// once, libzmq read our mechanism before flushing the rest of its own greeting and
+/// closed, so we never learnt the reason (HANDSHAKE_FAILED_NO_DETAIL, EPIPE) and
+/// redialled forever. Staged, it is still a race on each attempt, most likely
+/// because libzmq often gets our major version and the rest of our greeting in one
+/// read (we send both when its signature and major version arrive together) and
+/// closes before flushing its own rest; 3 to 41 attempts (up to about 8 s) were seen
+/// here before one showed the mismatch, hence the longer deadline.
 #[test]
-#[ignore = "needs the staged greeting (issue 13): libzmq closes before flushing the rest of its greeting to a peer that sent all 64 bytes at once, so our NULL client never sees the CURVE mechanism and retries with backoff"]
 fn our_null_client_detects_the_mismatch_and_stops() {
     let keys = keypair();
     let server = PyPeer::spawn(
@@ -281,7 +288,7 @@ fn our_null_client_detects_the_mismatch_and_stops() {
     let log = EventLog::start(&push);
     push.connect(server.endpoint()).expect("connect");
     assert_eq!(
-        log.expect(EventType::HandshakeFailedProtocol, DEADLINE)
+        log.expect(EventType::HandshakeFailedProtocol, MISMATCH_DEADLINE)
             .value,
         codes::ZMTP_MECHANISM_MISMATCH,
         "{:?}",

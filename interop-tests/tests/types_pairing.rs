@@ -91,11 +91,24 @@ async fn count(mut mon: Zmq, ev: zmq::SocketEvent, window: Duration) -> (usize, 
     (n, mon)
 }
 
-const WINDOW: Duration = Duration::from_millis(1200);
+/// Many reconnect intervals (100 ms): a socket reconnecting in a loop connects at
+/// least 10 times in it.
+const WINDOW: Duration = Duration::from_millis(2000);
 
-/// Our PUSH connecting to a libzmq PUB is refused: libzmq accepts the connection at most
-/// twice in a window of many reconnect intervals (a mismatch can race with libzmq
-/// closing first, so one retry is allowed), and our PUSH is left without a peer.
+/// Most connections a libzmq socket may accept from ours in [`WINDOW`] when the types
+/// cannot talk. Each attempt races: libzmq checks our READY as soon as it has read it,
+/// and if that read also completed our greeting it closes before sending its own READY,
+/// so we see only the close and retry. Since our greeting is staged as libzmq's, both
+/// greetings complete at about the same time and about one attempt in five loses (18 of
+/// 100 here, twice two in a row; none while we sent our whole greeting at once, when
+/// libzmq had ours a round trip before we had its greeting). Retries until an attempt
+/// shows the refusal are not a loop; 5 leaves that a chance of about 0.2^5 per pair.
+const MAX_REFUSED_CONNECTIONS: usize = 5;
+
+/// Our PUSH connecting to a libzmq PUB is refused: libzmq accepts the connection a few
+/// times at most in a window of many reconnect intervals (a mismatch can race with
+/// libzmq closing first, see [`MAX_REFUSED_CONNECTIONS`]), and our PUSH is left
+/// without a peer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_push_to_libzmq_pub_is_refused_once() {
     let ctx = zmq::Context::new();
@@ -107,7 +120,7 @@ async fn our_push_to_libzmq_pub_is_refused_once() {
     push.connect(&ep).unwrap();
     let accepted = mon.count_events(zmq::SocketEvent::ACCEPTED, WINDOW).await;
     assert!(
-        (1..=2).contains(&accepted),
+        (1..=MAX_REFUSED_CONNECTIONS).contains(&accepted),
         "libzmq accepted {accepted} times"
     );
     // The refused connection's pipe is gone: nothing can take a message.
@@ -137,7 +150,8 @@ async fn libzmq_req_to_our_pub_gives_up() {
 }
 
 /// A batch of incompatible pairs, run at once, each side connecting: none reconnects in
-/// a loop (at most two connections per pair in the window).
+/// a loop (at most two connections per pair in the window when libzmq connects, at
+/// most [`MAX_REFUSED_CONNECTIONS`] when we do).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_pairs_do_not_reconnect_in_a_loop() {
     let ctx = zmq::Context::new();
@@ -175,7 +189,11 @@ async fn refused_pairs_do_not_reconnect_in_a_loop() {
     for (c, (_, _, _, kind, zkind, binder)) in counts.into_iter().zip(&keep) {
         let (n, reader) = c.await.unwrap();
         readers.push(reader);
-        if !(1..=2).contains(&n) {
+        let most = match binder {
+            Binder::Ours => 2,
+            Binder::Libzmq => MAX_REFUSED_CONNECTIONS,
+        };
+        if !(1..=most).contains(&n) {
             bad.push(format!(
                 "ours {kind:?} / libzmq {zkind:?} ({binder:?} binds): {n} connections"
             ));

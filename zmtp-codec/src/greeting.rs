@@ -9,6 +9,9 @@ use crate::ProtocolError;
 
 /// Length of a ZMTP 3.x greeting.
 pub const GREETING_LEN: usize = 64;
+/// Length of the greeting's signature (`0xFF`, 8 padding bytes, `0x7F`): what we send
+/// before we know anything of the peer.
+pub const SIGNATURE_LEN: usize = 10;
 
 /// Offset of the signature's last byte (`0x7F`; only bit 0 matters).
 const SIG_END: usize = 9;

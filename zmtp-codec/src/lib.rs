@@ -28,7 +28,7 @@ pub use command::Command;
 pub use error::ProtocolError;
 pub use event::{Event, PeerInfo};
 pub use frame::{FrameDecoder, RawFrame, WriteBuf};
-pub use greeting::{GREETING_LEN, Greeting, MechanismName};
+pub use greeting::{GREETING_LEN, Greeting, MechanismName, SIGNATURE_LEN};
 pub use mechanism::{
     COOKIE_LIFETIME, CurveKeypair, CurveMechanism, CurvePublicKey, CurveSecretKey, KeyError,
     Mechanism, MechanismStatus, NullMechanism, PlainMechanism,

@@ -9,8 +9,9 @@ use zmtp_codec::auth::{STATUS_FAILED, STATUS_OK};
 use zmtp_codec::command::Command;
 use zmtp_codec::frame::{RawFrame, WriteBuf};
 use zmtp_codec::{
-    AuthReply, AuthRequest, Event, Mechanism, MechanismName, MechanismStatus, Metadata,
-    NullMechanism, Protocol, ProtocolError, Session, SessionConfig, SocketType,
+    AuthReply, AuthRequest, Event, GREETING_LEN, Greeting, Mechanism, MechanismName,
+    MechanismStatus, Metadata, NullMechanism, Protocol, ProtocolError, SIGNATURE_LEN, Session,
+    SessionConfig, SocketType,
 };
 
 const IVL: Duration = Duration::from_secs(5);
@@ -113,7 +114,9 @@ fn fake_session(ask_at: AskAt, now: Instant) -> Session {
 
 fn transmit(p: &mut impl Protocol) -> Vec<u8> {
     let mut w = WriteBuf::new();
-    p.poll_transmit(&mut w);
+    while p.has_transmit() {
+        p.poll_transmit(&mut w);
+    }
     let mut v = Vec::new();
     while !w.is_empty() {
         let c = w.contiguous().to_vec();
@@ -130,12 +133,12 @@ fn peer_bytes() -> Vec<u8> {
         Box::new(NullMechanism::new()),
         Instant::now(),
     );
-    let mut v = transmit(&mut peer);
-    let mut greeting = v.clone();
-    greeting.truncate(64);
-    peer.handle_input(&greeting);
+    // Our (the fake's) whole greeting, so the peer's goes out whole, then READY.
+    let mut ours = BytesMut::new();
+    Greeting::new(MechanismName::NULL, false).encode(&mut ours);
+    peer.handle_input(&ours);
     peer.poll_event().unwrap();
-    v.extend(transmit(&mut peer));
+    let mut v = transmit(&mut peer);
     v.extend([0x00, 0x02, b'h', b'i']);
     v
 }
@@ -154,13 +157,15 @@ fn ready_frame(props: &[(&str, &[u8])]) -> Vec<u8> {
 fn waits_at_start_without_decoding_then_resumes() {
     let t0 = Instant::now();
     let mut s = fake_session(AskAt::Start, t0);
-    let greeting = transmit(&mut s);
-    assert_eq!(greeting.len(), 64);
+    let signature = transmit(&mut s);
+    assert_eq!(signature.len(), SIGNATURE_LEN);
     let input = peer_bytes();
     s.handle_input(&input);
     let Ok(Some(Event::AuthRequest(req))) = s.poll_event() else {
         panic!("no AuthRequest")
     };
+    // the rest of our greeting went out once the peer's arrived, nothing more
+    assert_eq!(transmit(&mut s).len(), GREETING_LEN - SIGNATURE_LEN);
     assert_eq!(req.domain, "global");
     assert_eq!(req.identity, "srv", "our own routing id, as libzmq");
     assert!(req.address.is_empty() && req.credentials.is_empty());
@@ -169,7 +174,7 @@ fn waits_at_start_without_decoding_then_resumes() {
     for _ in 0..3 {
         assert_eq!(s.poll_event(), Ok(None));
     }
-    assert_eq!(s.recv_buf().len(), input.len() - 64);
+    assert_eq!(s.recv_buf().len(), input.len() - GREETING_LEN);
     assert!(!s.has_transmit() && !s.is_ready());
     assert_eq!(s.poll_timeout(), Some(t0 + IVL));
     assert_eq!(s.handle_timeout(t0 + IVL / 2), Ok(()));
@@ -202,9 +207,11 @@ fn reply_completes_the_handshake() {
     transmit(&mut s);
     s.handle_input(&peer_bytes());
     assert!(matches!(s.poll_event(), Ok(Some(Event::AuthRequest(_)))));
-    // our READY went out before the wait; no Ready until the reply
+    // our READY went out (after the rest of our greeting) before the wait; no
+    // Ready until the reply
+    let out = transmit(&mut s);
     assert_eq!(
-        transmit(&mut s),
+        out[GREETING_LEN - SIGNATURE_LEN..],
         ready_frame(&[("Socket-Type", b"ROUTER"), ("Identity", b"srv")])
     );
     assert_eq!(s.poll_event(), Ok(None));
@@ -223,6 +230,7 @@ fn refusal_fails_the_session() {
     transmit(&mut s);
     s.handle_input(&peer_bytes());
     assert!(matches!(s.poll_event(), Ok(Some(Event::AuthRequest(_)))));
+    assert_eq!(transmit(&mut s).len(), GREETING_LEN - SIGNATURE_LEN);
     let err = s
         .handle_auth_reply(AuthReply::new(STATUS_FAILED))
         .unwrap_err();
@@ -245,6 +253,7 @@ fn deadline_fires_while_waiting() {
     transmit(&mut s);
     s.handle_input(&peer_bytes());
     assert!(matches!(s.poll_event(), Ok(Some(Event::AuthRequest(_)))));
+    assert_eq!(transmit(&mut s).len(), GREETING_LEN - SIGNATURE_LEN);
     assert_eq!(s.poll_timeout(), Some(t0 + IVL));
     assert_eq!(
         s.handle_timeout(t0 + IVL),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use common::curve_wire::WireClient;
-use common::pair::{events, feed, frame, pump, pump_with, split_frames, transmit};
+use common::pair::{events, feed, frame, greet, pump, pump_with, split_frames, transmit};
 use zmtp_codec::auth::{AuthReply, STATUS_OK};
 use zmtp_codec::error::codes;
 use zmtp_codec::frame::WriteBuf;
@@ -96,14 +96,11 @@ fn handshake_wire_images() {
     let mut c = client(SocketType::Dealer);
     let mut s = server(SocketType::Router, false);
     // Greetings: CURVE, as-server only on the server.
-    let cg = transmit(&mut c);
-    let sg = transmit(&mut s);
+    let [cg, sg] = greet(&mut c, &mut s);
     let g = Greeting::decode(&cg).unwrap().unwrap();
     assert_eq!((g.mechanism, g.as_server), (MechanismName::CURVE, false));
     let g = Greeting::decode(&sg).unwrap().unwrap();
     assert_eq!((g.mechanism, g.as_server), (MechanismName::CURVE, true));
-    assert_eq!(feed(&mut c, &sg, usize::MAX).1, None);
-    assert_eq!(feed(&mut s, &cg, usize::MAX).1, None);
 
     let hello = transmit(&mut c);
     assert_eq!(&hello[..2], &[0x04, 0xC8]);
@@ -291,16 +288,23 @@ fn a_hand_built_client_interoperates() {
     );
     let mut g = bytes::BytesMut::new();
     Greeting::new(MechanismName::CURVE, false).encode(&mut g);
-    let _ = transmit(&mut s);
+    let mut sg = transmit(&mut s);
     let mut meta = Metadata::new();
     meta.push("Socket-Type", "DEALER").unwrap();
     meta.push("Identity", "me").unwrap();
     let mut meta_bytes = bytes::BytesMut::new();
     meta.encode(&mut meta_bytes);
 
-    let mut input = g.to_vec();
-    input.extend(frame(0x04, &wire.hello(1)));
-    assert_eq!(feed(&mut s, &input, usize::MAX).1, None);
+    // Our whole greeting, then HELLO: the server's greeting is complete
+    // before its WELCOME.
+    assert_eq!(feed(&mut s, &g, usize::MAX).1, None);
+    sg.extend(transmit(&mut s));
+    let sg = Greeting::decode(&sg).unwrap().unwrap();
+    assert_eq!(sg, Greeting::new(MechanismName::CURVE, true));
+    assert_eq!(
+        feed(&mut s, &frame(0x04, &wire.hello(1)), usize::MAX).1,
+        None
+    );
     let out = split_frames(&transmit(&mut s));
     wire.welcome(&out[0].1);
     let (evs, err) = feed(
@@ -434,13 +438,9 @@ fn up_to_initiate(t0: Instant) -> (Session, Vec<u8>) {
     );
     assert_eq!(s.poll_timeout(), Some(t0 + COOKIE_LIFETIME));
     let mut c = client(SocketType::Dealer);
-    let cg = transmit(&mut c);
-    let sg = transmit(&mut s);
-    feed(&mut c, &sg, usize::MAX);
+    greet(&mut c, &mut s);
     let hello = transmit(&mut c);
-    let mut input = cg;
-    input.extend(hello);
-    assert_eq!(feed(&mut s, &input, usize::MAX).1, None);
+    assert_eq!(feed(&mut s, &hello, usize::MAX).1, None);
     let welcome = transmit(&mut s);
     assert_eq!(feed(&mut c, &welcome, usize::MAX).1, None);
     (s, transmit(&mut c))

@@ -15,10 +15,10 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Note on greetings: libzmq sends its greeting in three pieces (10 bytes, then
-//! 1 byte once it has our 10-byte signature, then 53 bytes once it has our
-//! 11th byte), so always send our own greeting (or at least 11 bytes of it)
-//! *before* calling [`RawPeer::read_greeting`].
+//! Note on greetings: libzmq and our sockets send their greeting in three pieces
+//! (10 bytes, then 1 byte once they have our 10-byte signature, then 53 bytes
+//! once they have our 11th byte), so always send our own greeting (or at least 11
+//! bytes of it) *before* calling [`RawPeer::read_greeting`].
 //!
 //! Files, one concept each: `wire.rs` (flags and hand encoders), `endpoint.rs`
 //! ([`Endpoint`]), `frame.rs` (decoded [`Frame`], [`Command`], [`Handshake`]),

@@ -21,6 +21,22 @@ impl RawPeer {
         Ok(buf)
     }
 
+    /// What the peer has sent that is readable right now, without waiting (one
+    /// poll of the socket; empty if nothing is there). Bytes still in flight are
+    /// not seen, so this can show that something arrived too early, never prove
+    /// that nothing will.
+    pub async fn pending(&mut self) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; 64 * 1024];
+        // A zero timeout polls the read once before it expires.
+        match timeout(std::time::Duration::ZERO, self.io.read(&mut buf)).await {
+            Err(_) => Ok(Vec::new()),
+            Ok(n) => {
+                buf.truncate(n?);
+                Ok(buf)
+            }
+        }
+    }
+
     /// Reads the first 10 bytes of the peer's greeting (the signature).
     pub async fn read_signature(&mut self) -> io::Result<[u8; 10]> {
         let v = self.read_exact(10).await?;
@@ -28,7 +44,8 @@ impl RawPeer {
     }
 
     /// Reads the peer's 64-byte greeting in whatever pieces it arrives.
-    /// Send ours (or at least 11 bytes of it) first: libzmq waits for that.
+    /// Send ours (or at least 11 bytes of it) first: libzmq, and our sockets,
+    /// send only the 10-byte signature until they have ours.
     pub async fn read_greeting(&mut self) -> io::Result<[u8; 64]> {
         let v = self.read_exact(64).await?;
         Ok(v.try_into().expect("64 bytes"))

@@ -9,7 +9,7 @@ use super::{Phase, Session};
 use crate::auth::AuthReply;
 use crate::command::Command;
 use crate::event::{Event, PeerInfo};
-use crate::greeting::{GREETING_LEN, Greeting};
+use crate::greeting::{GREETING_LEN, Greeting, SIGNATURE_LEN};
 use crate::mechanism::MechanismStatus;
 use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE, USER_ID};
 use crate::timer::Timer;
@@ -35,7 +35,9 @@ impl Session {
         loop {
             let status = match self.phase {
                 Phase::Greeting => {
-                    let Some(g) = Greeting::decode(&self.recv)? else {
+                    let decoded = Greeting::decode(&self.recv)?;
+                    self.stage_greeting();
+                    let Some(g) = decoded else {
                         return Ok(None);
                     };
                     self.recv.advance(GREETING_LEN);
@@ -49,6 +51,13 @@ impl Session {
                     self.peer_greeting = Some(g);
                     self.subscriptions_as_data = g.is_zmtp30();
                     self.phase = Phase::Handshake;
+                    // The rest of our greeting leaves in its own write, before the
+                    // handshake's first command (libzmq writes them in separate steps):
+                    // a peer reading both at once may judge our READY and close before
+                    // it has flushed its own.
+                    if !self.out.is_empty() {
+                        self.split_at = Some(self.out.len());
+                    }
                     self.mechanism.start(&self.local, &mut self.out)?
                 }
                 Phase::Handshake => {
@@ -63,6 +72,23 @@ impl Session {
             if let Some(ev) = self.on_status(status)? {
                 return Ok(Some(ev));
             }
+        }
+    }
+
+    /// Queues the next part of our greeting once the peer's has reached it: our
+    /// major version after its signature, the rest after its major version
+    /// (called once its bytes so far passed [`Greeting::decode`]'s checks).
+    fn stage_greeting(&mut self) {
+        let have = self.recv.len();
+        if self.greeting_sent == SIGNATURE_LEN && have >= SIGNATURE_LEN {
+            self.out
+                .extend_from_slice(&self.greeting[SIGNATURE_LEN..=SIGNATURE_LEN]);
+            self.greeting_sent = SIGNATURE_LEN + 1;
+        }
+        if self.greeting_sent == SIGNATURE_LEN + 1 && have > SIGNATURE_LEN {
+            self.out
+                .extend_from_slice(&self.greeting[SIGNATURE_LEN + 1..]);
+            self.greeting_sent = GREETING_LEN;
         }
     }
 
@@ -179,6 +205,9 @@ impl Session {
                 let _ = self.queue_command(&cmd);
             }
             self.phase = Phase::Failed;
+            // Everything left goes out in one last transmit (the driver writes once
+            // more before it closes).
+            self.split_at = None;
             self.timers.stop_all();
             self.resumed = None;
             self.failure = Some(error.clone());

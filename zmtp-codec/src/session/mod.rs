@@ -14,13 +14,13 @@ pub use config::{DEFAULT_HANDSHAKE_IVL, MAX_HEARTBEAT_TTL, SessionConfig};
 
 use std::time::Instant;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::auth::AuthReply;
 use crate::command::{Command, names, parse_ping, split_command};
 use crate::event::{Event, PeerInfo};
 use crate::frame::{COMMAND, FrameDecoder, LONG, WriteBuf, encode_frame, flags_for};
-use crate::greeting::{GREETING_LEN, Greeting};
+use crate::greeting::{GREETING_LEN, Greeting, SIGNATURE_LEN};
 use crate::heartbeat::Heartbeat;
 use crate::mechanism::{Mechanism, MechanismStatus};
 use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE};
@@ -45,8 +45,11 @@ enum Phase {
 /// One ZMTP connection's protocol state (no I/O, no clocks): implements
 /// [`Protocol`].
 ///
-/// Our whole greeting is queued for output at creation (we never wait for
-/// the peer's). Fatal errors queue what the peer is told
+/// Our greeting goes out in libzmq's stages (RFC 23's version negotiation): the
+/// 10-byte signature at creation, the major version once the peer's signature
+/// is in, the rest once the peer's major version is (so a peer that stops
+/// reading after an old version is not sent what it cannot parse, and a libzmq
+/// peer that closes at a mismatch has already flushed its whole greeting). Fatal errors queue what the peer is told
 /// ([`ProtocolError::peer_reason`]) before they are returned.
 pub struct Session {
     phase: Phase,
@@ -62,6 +65,12 @@ pub struct Session {
     identity: Bytes,
     local: Metadata,
     peer_greeting: Option<Greeting>,
+    /// Our encoded greeting and how much of it is queued (10, 11 or 64).
+    greeting: BytesMut,
+    greeting_sent: usize,
+    /// Output up to here (the end of our greeting) goes out alone in the next
+    /// transmit, ahead of the handshake's first command.
+    split_at: Option<usize>,
     /// ZMTP 3.0 peer: subscriptions go out as `0x01`/`0x00`-prefixed data.
     subscriptions_as_data: bool,
     peer: Option<PeerInfo>,
@@ -91,7 +100,7 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// Starts a connection at `now` (the handshake deadline counts from
-    /// here); our 64-byte greeting is queued for output at once.
+    /// here); our greeting's signature is queued for output at once.
     pub fn new(cfg: SessionConfig, mechanism: Box<dyn Mechanism>, now: Instant) -> Session {
         let mut local = Metadata::new();
         // Neither can fail: fixed valid names, values far below 2^31 bytes
@@ -100,8 +109,10 @@ impl Session {
         if cfg.socket_type.sends_identity() {
             let _ = local.push(IDENTITY, cfg.identity.clone());
         }
+        let mut greeting = BytesMut::with_capacity(GREETING_LEN);
+        Greeting::new(mechanism.name(), mechanism.as_server()).encode(&mut greeting);
         let mut out = BytesMut::with_capacity(256);
-        Greeting::new(mechanism.name(), mechanism.as_server()).encode(&mut out);
+        out.extend_from_slice(&greeting[..SIGNATURE_LEN]);
         let mut timers = Timers::default();
         if let Some(ivl) = cfg.handshake_ivl {
             timers.start(Timer::Handshake, now, ivl);
@@ -119,6 +130,9 @@ impl Session {
             identity: cfg.identity,
             local,
             peer_greeting: None,
+            greeting,
+            greeting_sent: SIGNATURE_LEN,
+            split_at: None,
             subscriptions_as_data: false,
             peer: None,
             timers,
@@ -282,6 +296,11 @@ impl Protocol for Session {
 
     #[inline]
     fn poll_transmit(&mut self, out: &mut WriteBuf) {
+        if let Some(n) = self.split_at.take() {
+            out.push_bytes(&self.out[..n]);
+            self.out.advance(n);
+            return;
+        }
         if !self.out.is_empty() {
             out.push_bytes(&self.out);
             self.out.clear();

@@ -6,7 +6,9 @@ use zmtp_codec::{Event, PeerInfo, Protocol, ProtocolError, Session};
 /// Everything `p` wants to send, as bytes.
 pub fn transmit(p: &mut impl Protocol) -> Vec<u8> {
     let mut w = WriteBuf::new();
-    p.poll_transmit(&mut w);
+    while p.has_transmit() {
+        p.poll_transmit(&mut w);
+    }
     let mut v = Vec::new();
     while !w.is_empty() {
         let n = w.contiguous().len();
@@ -98,6 +100,28 @@ pub fn pump_with(a: &mut Session, b: &mut Session, step: usize) -> [Seen; 2] {
         }
     }
     seen
+}
+
+/// Exchanges greetings in the stages both sides send them (signatures, major
+/// versions, the rest) and nothing else; each side's whole greeting. Panics
+/// if either side fails or a greeting is not complete after three rounds.
+/// What the sides queue once the greetings are in (HELLO, READY) stays queued.
+pub fn greet(a: &mut Session, b: &mut Session) -> [Vec<u8>; 2] {
+    let mut sent = [Vec::new(), Vec::new()];
+    for _ in 0..3 {
+        let to_b = transmit(a);
+        let to_a = transmit(b);
+        sent[0].extend_from_slice(&to_b);
+        sent[1].extend_from_slice(&to_a);
+        for (bytes, dst) in [(to_b, &mut *b), (to_a, &mut *a)] {
+            let (evs, err) = feed(dst, &bytes, usize::MAX);
+            assert!(err.is_none() && evs.is_empty(), "{evs:?} {err:?}");
+        }
+    }
+    for g in &sent {
+        assert_eq!(g.len(), zmtp_codec::GREETING_LEN, "{g:?}");
+    }
+    sent
 }
 
 /// [`pump_with`] in whole chunks.

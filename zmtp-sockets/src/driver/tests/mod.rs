@@ -270,8 +270,11 @@ impl Peer {
 
     async fn event(&mut self) -> Event {
         for _ in 0..STEPS {
+            // Decoding may queue output (the next stage of the greeting, READY):
+            // flushed before waiting for more, or both sides would wait.
+            let ev = self.session.poll_event().expect("peer decodes");
             self.flush().await;
-            if let Some(ev) = self.session.poll_event().expect("peer decodes") {
+            if let Some(ev) = ev {
                 return ev;
             }
             let read = self.io.read_buf(self.session.recv_buf());
