@@ -231,36 +231,3 @@ async fn staged_greeting_a_byte_at_a_time_ours_connecting() {
     let mut peer = l.accept().await.unwrap();
     greeting_a_byte_at_a_time(&mut peer, &push, true, "PULL").await;
 }
-
-/// A ZMTP 2.0 peer (major version 1), revealed a byte at a time, in both roles:
-/// it gets our signature and major version, never our mechanism, and is dropped.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_zmtp_2_peer_never_sees_our_mechanism() {
-    let pull = ours(SocketType::Pull);
-    let ep = bind_ours(&pull, "tcp://127.0.0.1:*");
-    let l = RawListener::bind("tcp://127.0.0.1:0").await.unwrap();
-    let push = ours(SocketType::Push);
-    push.connect(l.endpoint()).unwrap();
-    let peers = [
-        ("ours binding", RawPeer::connect(&ep).await.unwrap()),
-        ("ours connecting", l.accept().await.unwrap()),
-    ];
-    for (role, mut peer) in peers {
-        assert_eq!(peer.read_exact(10).await.unwrap()[0], 0xFF, "{role}");
-        let zmtp2 = greeting_bytes(1, 0, "NULL");
-        for b in &zmtp2[..10] {
-            peer.send_bytes(std::slice::from_ref(b)).await.unwrap();
-        }
-        assert_eq!(peer.read_exact(1).await.unwrap(), [3], "{role}: major");
-        peer.send_bytes(&zmtp2[10..11]).await.unwrap();
-        // Closed with nothing more: a read of one byte ends at EOF (or a reset).
-        let err = peer.read_exact(1).await.expect_err(role);
-        assert!(
-            matches!(
-                err.kind(),
-                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
-            ),
-            "{role}: {err}"
-        );
-    }
-}

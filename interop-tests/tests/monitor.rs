@@ -346,6 +346,35 @@ async fn peer_loss_and_reconnect_matches_libzmq() {
     }
 }
 
+/// libzmq's PUB can read the end of the connecting side's greeting and its READY in one
+/// read and close before it has flushed its own READY (to a libzmq peer too, when its
+/// I/O thread is slow): the connecting side then sees the peer vanish
+/// (HANDSHAKE_FAILED_NO_DETAIL, DISCONNECTED), retries, and meets the mismatch on a
+/// later attempt. Timing, not implementation: such raced attempts are removed before
+/// the sequences are compared.
+fn without_raced_attempts(mut v: Vec<Ev>) -> Vec<Ev> {
+    const RACED: [&str; 5] = [
+        "HANDSHAKE_FAILED_NO_DETAIL",
+        "DISCONNECTED",
+        "CONNECT_RETRIED",
+        "CONNECT_DELAYED",
+        "CONNECTED",
+    ];
+    let mut i = 0;
+    while i + RACED.len() <= v.len() {
+        if v[i..i + RACED.len()]
+            .iter()
+            .zip(RACED)
+            .all(|((n, _, _), want)| n == want)
+        {
+            v.drain(i..i + RACED.len());
+        } else {
+            i += 1;
+        }
+    }
+    v
+}
+
 /// A socket-type mismatch (PUSH to PUB): no HANDSHAKE_SUCCEEDED; the connection ends
 /// with DISCONNECTED (libzmq 4.3.4 checks the type without a HANDSHAKE_FAILED_PROTOCOL
 /// event, and does not reconnect after it); ours reports the same sequence.
@@ -356,13 +385,22 @@ async fn socket_type_mismatch(which: Impl) -> Vec<Ev> {
     let tag = format!("mismatch-{which:?}");
     let (s, mut rec) = Monitored::new(which, &ctx, SocketType::Push, &tag);
     s.connect(&ep);
-    assert!(
-        rec.wait_for(EventType::Disconnected, 1).await,
-        "{which:?}: {:?}",
-        rec.seen
-    );
+    // Until a disconnect that is not a raced attempt (bounded: each wait has a deadline,
+    // and the retries back off).
+    for n in 1..=8 {
+        assert!(
+            rec.wait_for(EventType::Disconnected, n).await,
+            "{which:?}: {:?}",
+            rec.seen
+        );
+        let raced = rec.seen.len() >= 2
+            && rec.seen[rec.seen.len() - 2].0 == EventType::HandshakeFailedNoDetail.name();
+        if !raced {
+            break;
+        }
+    }
     s.close();
-    let events = rec.finish(&ep).await;
+    let events = without_raced_attempts(rec.finish(&ep).await);
     assert!(
         !names(&events).contains(&"HANDSHAKE_SUCCEEDED"),
         "{which:?}: {events:?}"

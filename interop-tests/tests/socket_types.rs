@@ -462,8 +462,10 @@ async fn incompatible_peer_is_refused_without_hammering() {
             accepted += 1;
         }
     }
-    // A mismatch can race with libzmq closing first, so allow one retry.
-    assert!(accepted <= 2, "reconnected {accepted} times");
+    // A mismatch can race with libzmq closing before its READY (see monitor.rs); each
+    // such retry waits longer than the last (handshake-failure backoff: 200, 400,
+    // 800 ms at least), so at most three fit here; hammering would be a dozen.
+    assert!(accepted <= 4, "reconnected {accepted} times");
     // Nothing was routed: the PUSH has no usable peer.
     assert!(matches!(
         ours.try_send("x"),

@@ -43,14 +43,21 @@ pub mod codes {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProtocolError {
-    /// The peer speaks ZMTP 1.0 or 2.0 (first byte not `0xFF`, signature
-    /// without the version bit, or major version 0/1). `major` is 0 when the
-    /// signature itself says "pre-3".
-    #[error("unsupported ZMTP version (major {major}); only ZMTP 3.x is spoken")]
+    /// The peer speaks ZMTP 1.0 or 2.0 and this socket cannot talk to it: a socket
+    /// with a security mechanism (PLAIN, CURVE) or a ZAP domain speaks only ZMTP 3,
+    /// as in libzmq. `major` is 1 for ZMTP 1.0 (with or without a revision) and 2
+    /// for ZMTP 2.0.
+    #[error(
+        "a ZMTP {major}.0 peer, refused: a socket with a security mechanism or a ZAP domain speaks only ZMTP 3"
+    )]
     UnsupportedVersion {
-        /// Major version the peer announced (0 when it announced none).
+        /// The peer's ZMTP major version (1 or 2).
         major: u8,
     },
+    /// A frame is malformed (a ZMTP 1.0 length of 0 or reserved flag bits, a
+    /// command from a peer whose protocol has none, an identity over 255 bytes).
+    #[error("malformed frame: {0}")]
+    MalformedFrame(&'static str),
     /// The greeting is malformed in some other way.
     #[error("bad greeting: {0}")]
     BadGreeting(&'static str),
@@ -149,6 +156,7 @@ impl ProtocolError {
             ProtocolError::MechanismCode { code, .. } => *code,
             ProtocolError::UnsupportedVersion { .. }
             | ProtocolError::BadGreeting(_)
+            | ProtocolError::MalformedFrame(_)
             | ProtocolError::FrameTooLarge { .. }
             | ProtocolError::PeerError(_)
             | ProtocolError::AuthFailed { .. }

@@ -21,6 +21,7 @@ pub mod raw;
 pub mod session;
 pub mod socket_type;
 mod timer;
+pub mod version;
 pub mod z85;
 
 pub use auth::{AuthReply, AuthRequest};
@@ -38,3 +39,4 @@ pub use protocol::Protocol;
 pub use raw::RawSession;
 pub use session::{DEFAULT_HANDSHAKE_IVL, Session, SessionConfig};
 pub use socket_type::SocketType;
+pub use version::PeerVersion;

@@ -116,6 +116,34 @@ impl SocketType {
         )
     }
 
+    /// libzmq's `ZMQ_TYPE` number (`ZMQ_PAIR` = 0 ... `ZMQ_STREAM` = 11), also the
+    /// socket-type byte of a ZMTP 2.0 greeting.
+    pub const fn number(self) -> u8 {
+        match self {
+            SocketType::Pair => 0,
+            SocketType::Pub => 1,
+            SocketType::Sub => 2,
+            SocketType::Req => 3,
+            SocketType::Rep => 4,
+            SocketType::Dealer => 5,
+            SocketType::Router => 6,
+            SocketType::Pull => 7,
+            SocketType::Push => 8,
+            SocketType::XPub => 9,
+            SocketType::XSub => 10,
+            SocketType::Stream => 11,
+        }
+    }
+
+    /// The type with libzmq's `ZMQ_TYPE` number `n` (`None` for an unknown number).
+    pub const fn from_number(n: u8) -> Option<SocketType> {
+        if (n as usize) < SocketType::ALL.len() {
+            Some(SocketType::ALL[n as usize])
+        } else {
+            None
+        }
+    }
+
     /// Whether this type sends the `Identity` property in its handshake
     /// (REQ, DEALER, ROUTER, as libzmq).
     pub const fn sends_identity(self) -> bool {

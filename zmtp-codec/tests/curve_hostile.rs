@@ -44,9 +44,12 @@ fn client_session(server_key: CurvePublicKey) -> Session {
     )
 }
 
+/// A CURVE greeting as we (and libzmq) send it: the signature's padding is the
+/// length of an empty ZMTP 1.0 identity frame.
 fn greeting(as_server: bool) -> Vec<u8> {
     let mut g = BytesMut::new();
     Greeting::new(MechanismName::CURVE, as_server).encode(&mut g);
+    g[..10].copy_from_slice(&zmtp_codec::version::signature(0));
     g.to_vec()
 }
 

@@ -2,8 +2,9 @@
 //! 10-byte signature at creation, the major version once the peer's signature
 //! is in, the rest once its major version is. Driven by a peer revealing its
 //! greeting one byte at a time, with NULL and with both PLAIN roles (the
-//! as-server byte differs), and by peers that must be refused before our
-//! mechanism is revealed.
+//! as-server byte differs), and by ZMTP 1.0 / 2.0 peers, which get the socket-type
+//! byte of a ZMTP 2.0 greeting instead of our mechanism (and are refused by a
+//! secured socket).
 
 mod common;
 
@@ -24,10 +25,12 @@ fn libzmq_greeting(major: u8, mechanism: MechanismName) -> Vec<u8> {
     g
 }
 
-/// Our whole greeting for `m`, as `Session` encodes it.
+/// Our whole greeting for `m`, as `Session` encodes it for a DEALER with an empty
+/// identity (the signature's padding is a ZMTP 1.0 identity frame's length, 1).
 fn our_greeting(m: &dyn Mechanism) -> Vec<u8> {
     let mut g = BytesMut::new();
     Greeting::new(m.name(), m.as_server()).encode(&mut g);
+    g[..SIGNATURE_LEN].copy_from_slice(&zmtp_codec::version::signature(0));
     g.to_vec()
 }
 
@@ -135,34 +138,36 @@ fn signature_and_major_together_release_the_rest_at_once() {
     assert_eq!(&transmit(&mut s)[2..8], b"\x05READY");
 }
 
-/// A first byte other than 0xFF (ZMTP 1.0, or not ZMTP at all) is refused at
-/// once; the peer got our signature and nothing more.
+/// A first byte other than 0xFF is a ZMTP 1.0 peer's identity frame: the peer got
+/// our signature (the header of our identity frame) and nothing of ZMTP 3; a
+/// secured socket refuses it at once.
 #[test]
 fn a_first_byte_other_than_ff_gets_only_our_signature() {
-    for first in [0x00, 0x01, 0x7F, 0xFE, b'G'] {
+    for first in [0x01, 0x05, 0x7F, 0xFE] {
         let mut s = session(Box::new(NullMechanism::new()));
         let ours = our_greeting(&NullMechanism::new());
         assert_eq!(transmit(&mut s), ours[..SIGNATURE_LEN]);
+        assert_eq!(feed_byte(&mut s, first), None, "{first:#x}");
+        // our identity's body (empty for this DEALER) and no major version
+        assert!(transmit(&mut s).is_empty(), "{first:#x}");
+
+        let mut secured = session(Box::new(PlainMechanism::server(false)));
+        transmit(&mut secured);
         assert_eq!(
-            feed_byte(&mut s, first),
-            Some(ProtocolError::UnsupportedVersion { major: 0 }),
+            feed_byte(&mut secured, first),
+            Some(ProtocolError::UnsupportedVersion { major: 1 }),
             "{first:#x}"
         );
-        assert!(!s.has_transmit(), "{first:#x}");
-        // the failure sticks; more bytes release nothing
-        for &b in &libzmq_greeting(3, MechanismName::NULL)[1..] {
-            s.handle_input(&[b]);
-            assert!(s.poll_event().is_err());
-        }
-        assert!(transmit(&mut s).is_empty());
+        assert!(transmit(&mut secured).is_empty(), "{first:#x}");
     }
 }
 
-/// A signature whose last byte lacks bit 0 (ZMTP 1.0 with a long identity) is
-/// refused at its 10th byte, before our major version is released.
+/// A signature whose last byte lacks bit 0 is a ZMTP 1.0 identity frame with a long
+/// length, detected at its 10th byte, before our major version is released: flags
+/// 0x00 complete an (empty) identity, flags 0x7E are garbage (reserved bits).
 #[test]
 fn a_signature_without_the_version_bit_gets_only_our_signature() {
-    for last in [0x7E, 0x00] {
+    for (last, ready) in [(0x7E, false), (0x00, true)] {
         let mut s = session(Box::new(NullMechanism::new()));
         transmit(&mut s);
         let mut peer = libzmq_greeting(3, MechanismName::NULL);
@@ -171,43 +176,60 @@ fn a_signature_without_the_version_bit_gets_only_our_signature() {
             assert_eq!(feed_byte(&mut s, b), None);
             assert!(!s.has_transmit());
         }
-        assert_eq!(
-            feed_byte(&mut s, peer[SIGNATURE_LEN - 1]),
-            Some(ProtocolError::UnsupportedVersion { major: 0 })
-        );
+        s.handle_input(&peer[SIGNATURE_LEN - 1..SIGNATURE_LEN]);
+        let got = s.poll_event();
+        if ready {
+            let Ok(Some(Event::Ready(info))) = got else {
+                panic!("{last:#x}: {got:?}")
+            };
+            assert_eq!((info.major, info.identity.len()), (1, 0));
+        } else {
+            assert!(
+                matches!(got, Err(ProtocolError::MalformedFrame(_))),
+                "{last:#x}: {got:?}"
+            );
+        }
         assert!(transmit(&mut s).is_empty(), "{last:#x}");
     }
 }
 
-/// Major version 0 (ZMTP 1.0) or 1 (ZMTP 2.0) after a valid signature: our
-/// major version went out with the peer's signature (as libzmq's does), but
-/// neither our mechanism nor anything after it is sent.
+/// Revision 0 (ZMTP 1.0) or 1 (ZMTP 2.0) after a valid signature: our major
+/// version went out with the peer's signature (as libzmq's does); the revision
+/// releases our socket-type byte, never our mechanism. NULL goes on to the identity
+/// exchange; a secured socket refuses the peer once its greeting is complete.
 #[test]
-fn zmtp_1_and_2_peers_are_refused_before_our_mechanism_is_sent() {
+fn zmtp_1_and_2_peers_get_a_zmtp_2_greeting_and_secured_sockets_refuse_them() {
     for major in [0u8, 1] {
-        for m in [
-            Box::new(NullMechanism::new()) as Box<dyn Mechanism>,
-            Box::new(PlainMechanism::server(false)),
+        for (secured, m) in [
+            (false, Box::new(NullMechanism::new()) as Box<dyn Mechanism>),
+            (true, Box::new(PlainMechanism::server(false))),
         ] {
             let ours = our_greeting(&*m);
             let mut s = session(m);
             let mut sent = transmit(&mut s);
-            let peer = libzmq_greeting(major, MechanismName::NULL);
-            for &b in &peer[..SIGNATURE_LEN] {
+            let mut peer = libzmq_greeting(major, MechanismName::NULL);
+            peer[11] = SocketType::Dealer.number();
+            for &b in &peer[..=SIGNATURE_LEN] {
                 assert_eq!(feed_byte(&mut s, b), None);
                 sent.extend(transmit(&mut s));
             }
-            assert_eq!(sent, ours[..=SIGNATURE_LEN]);
-            assert_eq!(
-                feed_byte(&mut s, peer[SIGNATURE_LEN]),
-                Some(ProtocolError::UnsupportedVersion { major })
-            );
-            assert!(transmit(&mut s).is_empty(), "major {major}");
-            for &b in &peer[SIGNATURE_LEN + 1..] {
-                s.handle_input(&[b]);
-                assert!(s.poll_event().is_err());
+            let mut expected = ours[..=SIGNATURE_LEN].to_vec();
+            expected.push(SocketType::Dealer.number());
+            assert_eq!(sent, expected, "major {major}");
+            let got = feed_byte(&mut s, peer[SIGNATURE_LEN + 1]);
+            if secured {
+                assert_eq!(
+                    got,
+                    Some(ProtocolError::UnsupportedVersion { major: major + 1 })
+                );
+                assert!(transmit(&mut s).is_empty(), "major {major}");
+            } else {
+                assert_eq!(got, None);
+                // our (empty) identity frame in the peer's framing
+                let id = transmit(&mut s);
+                let want: &[u8] = if major == 0 { &[1, 0] } else { &[0, 0] };
+                assert_eq!(id, want, "major {major}");
             }
-            assert!(transmit(&mut s).is_empty(), "major {major}");
         }
     }
 }

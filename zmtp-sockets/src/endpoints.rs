@@ -313,14 +313,21 @@ async fn dial_loop(
         };
         match attempt {
             Ok(stream) => {
-                backoff.reset();
                 emit(&shared, &ep, EventKind::Connected);
                 let link = Link {
                     role: Role::Dialed(id),
                     endpoint: ep.clone(),
                     peer_address: ep.to_string(),
                 };
-                let err = crate::driver::run(shared.clone(), stream, link).await;
+                let ended = crate::driver::run(shared.clone(), stream, link).await;
+                // Only a completed handshake restarts the delays: a peer that keeps
+                // dropping us before it is redialled less and less often.
+                if ended.handshaked {
+                    backoff.reset();
+                } else {
+                    backoff.handshake_failed();
+                }
+                let err = ended.error;
                 if err.is_fatal() {
                     if !matches!(*err, crate::error::ConnectionError::SocketClosed) {
                         tracing::warn!(target: "zmtp_sockets", endpoint = %ep, "not reconnecting after protocol error");

@@ -45,12 +45,14 @@ pub(crate) fn mechanism(
     let missing = || ProtocolError::Mechanism("a CURVE key is missing".into());
     Ok(match (sec.mechanism, sec.as_server) {
         // NULL asks ZAP only with a domain set and a handler bound (libzmq skips it
-        // silently otherwise).
+        // silently otherwise); a domain alone already refuses ZMTP 1.0 / 2.0 peers.
         (MechanismKind::Null, _) => {
-            if !o.zap_domain.is_empty() && crate::zap::handler_bound(shared) {
+            if o.zap_domain.is_empty() {
+                Box::new(NullMechanism::new())
+            } else if crate::zap::handler_bound(shared) {
                 Box::new(NullMechanism::with_auth())
             } else {
-                Box::new(NullMechanism::new())
+                Box::new(NullMechanism::new().zmtp3_only())
             }
         }
         (MechanismKind::Plain, true) => Box::new(PlainMechanism::server(true)),

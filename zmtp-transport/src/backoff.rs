@@ -11,12 +11,24 @@ use rand::Rng;
 /// * `max > ivl`: delays double from `ivl` up to `max`, without jitter (4.3.5).
 ///
 /// A zero `ivl` always yields zero.
+///
+/// Beyond libzmq: after [`handshake_failed`](Self::handshake_failed) (a peer that
+/// accepted the connection and dropped it before the handshake completed, e.g. one
+/// that speaks no ZMTP we know), each delay is doubled once more per consecutive
+/// failure, up to [`HANDSHAKE_FAILURE_CAP`] (or `max` if larger), so an incompatible
+/// peer is not redialled at the base interval forever. [`reset`](Self::reset) (a
+/// completed handshake) ends it.
 #[derive(Clone, Debug)]
 pub struct Backoff {
     ivl: Duration,
     max: Duration,
     current: Duration,
+    /// Consecutive connections that failed in the handshake.
+    failed_handshakes: u32,
 }
+
+/// The longest delay the handshake-failure escalation reaches on its own.
+pub const HANDSHAKE_FAILURE_CAP: Duration = Duration::from_secs(10);
 
 impl Backoff {
     /// A backoff with base interval `ivl` (`ZMQ_RECONNECT_IVL`) and maximum
@@ -26,11 +38,22 @@ impl Backoff {
             ivl,
             max,
             current: ivl,
+            failed_handshakes: 0,
         }
     }
 
     /// The delay to wait before the next reconnect attempt.
     pub fn next_delay(&mut self) -> Duration {
+        let delay = self.base_delay();
+        if self.failed_handshakes == 0 || delay.is_zero() {
+            return delay;
+        }
+        let cap = HANDSHAKE_FAILURE_CAP.max(self.max);
+        let factor = 1u32 << self.failed_handshakes.min(16);
+        delay.saturating_mul(factor).min(cap.max(delay))
+    }
+
+    fn base_delay(&mut self) -> Duration {
         if self.ivl.is_zero() {
             return Duration::ZERO;
         }
@@ -42,9 +65,16 @@ impl Backoff {
         delay
     }
 
-    /// Starts over from `ivl` (call after a successful connection).
+    /// A connection ended before its handshake completed: later delays grow until
+    /// [`reset`](Self::reset).
+    pub fn handshake_failed(&mut self) {
+        self.failed_handshakes = self.failed_handshakes.saturating_add(1);
+    }
+
+    /// Starts over from `ivl` (call after a completed handshake).
     pub fn reset(&mut self) {
         self.current = self.ivl;
+        self.failed_handshakes = 0;
     }
 }
 
@@ -100,6 +130,33 @@ mod tests {
         b.reset();
         assert_eq!(b.next_delay(), 100 * MS);
         assert_eq!(b.next_delay(), 200 * MS);
+    }
+
+    #[test]
+    fn failed_handshakes_escalate_until_reset() {
+        let mut b = Backoff::new(100 * MS, Duration::ZERO);
+        b.handshake_failed();
+        let d = b.next_delay();
+        assert!(d >= 200 * MS && d < 400 * MS, "{d:?}");
+        for _ in 0..3 {
+            b.handshake_failed();
+        }
+        let d = b.next_delay();
+        assert!(d >= 1600 * MS && d < 3200 * MS, "{d:?}");
+        for _ in 0..40 {
+            b.handshake_failed();
+        }
+        assert_eq!(b.next_delay(), HANDSHAKE_FAILURE_CAP);
+        b.reset();
+        let d = b.next_delay();
+        assert!(d >= 100 * MS && d < 200 * MS, "{d:?}");
+
+        // with libzmq's exponential mode, on top of its doubling, capped at max
+        let mut b = Backoff::new(100 * MS, Duration::from_secs(60));
+        b.handshake_failed();
+        assert_eq!(b.next_delay(), 200 * MS);
+        b.handshake_failed();
+        assert_eq!(b.next_delay(), 800 * MS);
     }
 
     #[test]

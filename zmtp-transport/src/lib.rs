@@ -22,7 +22,7 @@ pub mod tcp_options;
 mod unix_addr;
 mod zone;
 
-pub use backoff::Backoff;
+pub use backoff::{Backoff, HANDSHAKE_FAILURE_CAP};
 pub use dial::{connect, connect_with};
 pub use endpoint::{Endpoint, EndpointError, Host, IpcAddr, Port, TcpSource};
 pub use error::TransportError;

@@ -2,6 +2,7 @@
 //! output queue ([`WriteBuf`]).
 
 mod decoder;
+pub mod v1;
 mod write_buf;
 
 pub use decoder::{

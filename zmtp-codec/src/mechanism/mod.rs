@@ -48,6 +48,13 @@ pub trait Mechanism: Send + 'static {
     /// The name announced in our greeting (must equal the peer's).
     fn name(&self) -> MechanismName;
 
+    /// Whether a peer speaking ZMTP 1.0 or 2.0 (which has no mechanism) is refused,
+    /// as libzmq refuses it when its `zap_enabled()`: every mechanism but NULL, and
+    /// NULL when it asks the authenticator.
+    fn refuses_legacy_peers(&self) -> bool {
+        self.name() != MechanismName::NULL
+    }
+
     /// The as-server flag of our greeting.
     fn as_server(&self) -> bool {
         false

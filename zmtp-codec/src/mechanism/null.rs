@@ -20,6 +20,8 @@ use crate::metadata::Metadata;
 pub struct NullMechanism {
     /// Ask the authenticator before sending READY.
     auth: bool,
+    /// Refuse ZMTP 1.0 / 2.0 peers (a ZAP domain is set).
+    zmtp3_only: bool,
     /// Our READY has been sent.
     sent: bool,
     /// The peer's READY, once received.
@@ -45,6 +47,13 @@ impl NullMechanism {
         }
     }
 
+    /// The same mechanism refusing ZMTP 1.0 and 2.0 peers, as a libzmq NULL socket
+    /// with a ZAP domain does even when no handler is bound (`zap_enabled()`).
+    pub fn zmtp3_only(mut self) -> NullMechanism {
+        self.zmtp3_only = true;
+        self
+    }
+
     /// Ready once READY went both ways.
     fn status(&mut self) -> MechanismStatus {
         match self.received.take() {
@@ -61,6 +70,10 @@ impl NullMechanism {
 }
 
 impl Mechanism for NullMechanism {
+    fn refuses_legacy_peers(&self) -> bool {
+        self.auth || self.zmtp3_only
+    }
+
     fn name(&self) -> MechanismName {
         MechanismName::NULL
     }

@@ -3,27 +3,29 @@
 
 use std::time::Instant;
 
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 
+use super::negotiate::Negotiated;
 use super::{Phase, Session};
 use crate::auth::AuthReply;
 use crate::command::Command;
 use crate::event::{Event, PeerInfo};
-use crate::greeting::{GREETING_LEN, Greeting, SIGNATURE_LEN};
 use crate::mechanism::MechanismStatus;
 use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE, USER_ID};
 use crate::timer::Timer;
 use crate::{ProtocolError, SocketType};
 
 impl Session {
-    /// Every phase but the data phase: returns at the latest with
-    /// [`Event::Ready`], after which `poll_event` takes the data path.
+    /// Every phase but the ZMTP 3 data phase: returns at the latest with
+    /// [`Event::Ready`], after which `poll_event` takes the data path (the ZMTP
+    /// 1.0 / 2.0 data phase stays here, off the fast path).
     #[inline(never)]
     pub(super) fn poll_handshake(&mut self) -> Result<Option<Event>, ProtocolError> {
-        if self.phase == Phase::Failed {
-            return self.failure.clone().map_or(Ok(None), Err);
+        match self.phase {
+            Phase::Failed => self.failure.clone().map_or(Ok(None), Err),
+            Phase::LegacyReady => self.poll_legacy().map_err(|e| self.fail(e)),
+            _ => self.step_handshake().map_err(|e| self.fail(e)),
         }
-        self.step_handshake().map_err(|e| self.fail(e))
     }
 
     fn step_handshake(&mut self) -> Result<Option<Event>, ProtocolError> {
@@ -34,32 +36,12 @@ impl Session {
         }
         loop {
             let status = match self.phase {
-                Phase::Greeting => {
-                    let decoded = Greeting::decode(&self.recv)?;
-                    self.stage_greeting();
-                    let Some(g) = decoded else {
-                        return Ok(None);
-                    };
-                    self.recv.advance(GREETING_LEN);
-                    let ours = self.mechanism.name();
-                    if g.mechanism != ours {
-                        return Err(ProtocolError::MechanismMismatch {
-                            ours: ours.to_string(),
-                            theirs: g.mechanism.to_string(),
-                        });
-                    }
-                    self.peer_greeting = Some(g);
-                    self.subscriptions_as_data = g.is_zmtp30();
-                    self.phase = Phase::Handshake;
-                    // The rest of our greeting leaves in its own write, before the
-                    // handshake's first command (libzmq writes them in separate steps):
-                    // a peer reading both at once may judge our READY and close before
-                    // it has flushed its own.
-                    if !self.out.is_empty() {
-                        self.split_at = Some(self.out.len());
-                    }
-                    self.mechanism.start(&self.local, &mut self.out)?
-                }
+                Phase::Greeting => match self.negotiate()? {
+                    None => return Ok(None),
+                    Some(Negotiated::Mechanism(status)) => status,
+                    Some(Negotiated::Legacy) => continue,
+                },
+                Phase::Identity => return self.poll_identity(),
                 Phase::Handshake => {
                     let Some(frame) = self.decoder.decode(&mut self.recv)? else {
                         return Ok(None);
@@ -67,28 +49,13 @@ impl Session {
                     self.mechanism.on_frame(frame, &self.local, &mut self.out)?
                 }
                 // Waiting for the authenticator: input stays buffered.
-                Phase::AwaitingAuth | Phase::Ready | Phase::Failed => return Ok(None),
+                Phase::AwaitingAuth | Phase::Ready | Phase::LegacyReady | Phase::Failed => {
+                    return Ok(None);
+                }
             };
             if let Some(ev) = self.on_status(status)? {
                 return Ok(Some(ev));
             }
-        }
-    }
-
-    /// Queues the next part of our greeting once the peer's has reached it: our
-    /// major version after its signature, the rest after its major version
-    /// (called once its bytes so far passed [`Greeting::decode`]'s checks).
-    fn stage_greeting(&mut self) {
-        let have = self.recv.len();
-        if self.greeting_sent == SIGNATURE_LEN && have >= SIGNATURE_LEN {
-            self.out
-                .extend_from_slice(&self.greeting[SIGNATURE_LEN..=SIGNATURE_LEN]);
-            self.greeting_sent = SIGNATURE_LEN + 1;
-        }
-        if self.greeting_sent == SIGNATURE_LEN + 1 && have > SIGNATURE_LEN {
-            self.out
-                .extend_from_slice(&self.greeting[SIGNATURE_LEN + 1..]);
-            self.greeting_sent = GREETING_LEN;
         }
     }
 
@@ -179,7 +146,7 @@ impl Session {
         }
         while let Some(timer) = self.timers.take_expired(now) {
             let res = match timer {
-                Timer::Handshake if self.phase != Phase::Ready => {
+                Timer::Handshake if !matches!(self.phase, Phase::Ready | Phase::LegacyReady) => {
                     Err(ProtocolError::HandshakeTimeout)
                 }
                 Timer::Handshake => Ok(()),
@@ -199,7 +166,10 @@ impl Session {
     #[inline(never)]
     pub(super) fn fail(&mut self, error: ProtocolError) -> ProtocolError {
         if self.phase != Phase::Failed {
-            if let Some(reason) = error.peer_reason() {
+            // Only a ZMTP 3 peer has an ERROR command.
+            if let Some(reason) = error.peer_reason()
+                && self.peer_greeting.is_some()
+            {
                 let cmd = Command::Error(Bytes::copy_from_slice(reason));
                 // Best effort: the connection is closing either way.
                 let _ = self.queue_command(&cmd);

@@ -9,6 +9,8 @@
 mod config;
 mod handshake;
 mod heartbeat;
+mod legacy;
+mod negotiate;
 
 pub use config::{DEFAULT_HANDSHAKE_IVL, MAX_HEARTBEAT_TTL, SessionConfig};
 
@@ -26,18 +28,23 @@ use crate::mechanism::{Mechanism, MechanismStatus};
 use crate::metadata::{IDENTITY, Metadata, SOCKET_TYPE};
 use crate::protocol::Protocol;
 use crate::timer::{Timer, Timers};
+use crate::version::{self, PeerVersion};
 use crate::{ProtocolError, SocketType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
-    /// Waiting for the peer's greeting.
+    /// Waiting for the peer's greeting (and for ours to be handed out).
     Greeting,
+    /// A ZMTP 1.0 / 2.0 peer: waiting for its identity frame.
+    Identity,
     /// Security handshake: frames go to the mechanism.
     Handshake,
     /// The mechanism waits for the authenticator; input stays buffered.
     AwaitingAuth,
     /// Data phase.
     Ready,
+    /// Data phase with a ZMTP 1.0 / 2.0 peer.
+    LegacyReady,
     /// A fatal error happened; nothing more is decoded.
     Failed,
 }
@@ -45,12 +52,13 @@ enum Phase {
 /// One ZMTP connection's protocol state (no I/O, no clocks): implements
 /// [`Protocol`].
 ///
-/// Our greeting goes out in libzmq's stages (RFC 23's version negotiation): the
-/// 10-byte signature at creation, the major version once the peer's signature
-/// is in, the rest once the peer's major version is (so a peer that stops
-/// reading after an old version is not sent what it cannot parse, and a libzmq
-/// peer that closes at a mismatch has already flushed its whole greeting). Fatal errors queue what the peer is told
-/// ([`ProtocolError::peer_reason`]) before they are returned.
+/// Our greeting goes out in libzmq's stages (RFC 23's version negotiation, the
+/// private `negotiate` module): the 10-byte signature at creation, the major version
+/// once the peer's signature is in, the rest once the peer's revision is. ZMTP 3.x
+/// peers then run the mechanism's handshake; ZMTP 1.0 and 2.0 peers, where libzmq
+/// accepts them, exchange identities instead (the private `legacy` module). Fatal
+/// errors queue what the peer is told ([`ProtocolError::peer_reason`]) before they
+/// are returned.
 pub struct Session {
     phase: Phase,
     wraps: bool,
@@ -65,11 +73,15 @@ pub struct Session {
     identity: Bytes,
     local: Metadata,
     peer_greeting: Option<Greeting>,
+    /// The peer's protocol, once its greeting is in.
+    version: Option<PeerVersion>,
+    /// A ZMTP 1.0 / 2.0 peer's framing state.
+    legacy: Option<legacy::Legacy>,
     /// Our encoded greeting and how much of it is queued (10, 11 or 64).
     greeting: BytesMut,
     greeting_sent: usize,
     /// Output up to here (the end of our greeting) goes out alone in the next
-    /// transmit, ahead of the handshake's first command.
+    /// transmit, ahead of the handshake's first command or identity frame.
     split_at: Option<usize>,
     /// ZMTP 3.0 peer: subscriptions go out as `0x01`/`0x00`-prefixed data.
     subscriptions_as_data: bool,
@@ -111,6 +123,9 @@ impl Session {
         }
         let mut greeting = BytesMut::with_capacity(GREETING_LEN);
         Greeting::new(mechanism.name(), mechanism.as_server()).encode(&mut greeting);
+        // The padding is the length of a ZMTP 1.0 identity frame, as libzmq sends it.
+        let id_len = Self::wire_identity_for(cfg.socket_type, &cfg.identity).len();
+        greeting[..SIGNATURE_LEN].copy_from_slice(&version::signature(id_len));
         let mut out = BytesMut::with_capacity(256);
         out.extend_from_slice(&greeting[..SIGNATURE_LEN]);
         let mut timers = Timers::default();
@@ -130,6 +145,8 @@ impl Session {
             identity: cfg.identity,
             local,
             peer_greeting: None,
+            version: None,
+            legacy: None,
             greeting,
             greeting_sent: SIGNATURE_LEN,
             split_at: None,
@@ -153,9 +170,14 @@ impl Session {
         &self.local
     }
 
-    /// The peer's greeting, once received.
+    /// The peer's ZMTP 3 greeting, once received.
     pub fn peer_greeting(&self) -> Option<&Greeting> {
         self.peer_greeting.as_ref()
+    }
+
+    /// The peer's protocol version, once its greeting is in.
+    pub fn peer_version(&self) -> Option<PeerVersion> {
+        self.version
     }
 
     /// The error that ended this connection, if any.
@@ -260,6 +282,7 @@ impl Protocol for Session {
     fn needed(&self) -> usize {
         match self.phase {
             Phase::Greeting => GREETING_LEN,
+            Phase::Identity | Phase::LegacyReady => self.legacy_needed(),
             _ => self.decoder.needed(&self.recv),
         }
     }
@@ -320,7 +343,7 @@ impl Protocol for Session {
         out: &mut WriteBuf,
     ) -> Result<(), ProtocolError> {
         if self.phase != Phase::Ready {
-            return Err(ProtocolError::NotReady);
+            return self.encode_legacy(more, body, out);
         }
         if self.wraps {
             match self
@@ -345,7 +368,12 @@ impl Protocol for Session {
         out: &mut WriteBuf,
     ) -> Result<(), ProtocolError> {
         if self.phase != Phase::Ready {
-            return Err(ProtocolError::NotReady);
+            return self
+                .encode_legacy_subscription(subscribe, topic, out)
+                .map_err(|e| match e {
+                    ProtocolError::NotReady => e,
+                    e => self.fail(e),
+                });
         }
         let res = if self.subscriptions_as_data {
             self.scratch.clear();
@@ -378,7 +406,10 @@ impl Protocol for Session {
     #[inline]
     fn poll_timeout(&self) -> Option<Instant> {
         let ours = self.timers.next();
-        if matches!(self.phase, Phase::Ready | Phase::Failed) {
+        if matches!(
+            self.phase,
+            Phase::Ready | Phase::LegacyReady | Phase::Failed
+        ) {
             return ours;
         }
         // During the handshake the mechanism may have a deadline of its own
@@ -399,7 +430,7 @@ impl Protocol for Session {
 
     #[inline]
     fn is_ready(&self) -> bool {
-        self.phase == Phase::Ready
+        matches!(self.phase, Phase::Ready | Phase::LegacyReady)
     }
 
     fn peer_info(&self) -> Option<&PeerInfo> {

@@ -62,9 +62,16 @@ pub(crate) struct Link {
     pub peer_address: String,
 }
 
+/// How a connection ended: why, and whether its handshake had completed.
+#[derive(Debug)]
+pub(crate) struct Ended {
+    pub error: Arc<ConnectionError>,
+    pub handshaked: bool,
+}
+
 /// Runs one connection to its end with the protocol of the socket's type (raw bytes for
 /// STREAM, ZMTP otherwise) and cleans up its pipe. Returns why it ended.
-pub(crate) async fn run<S>(shared: Arc<Shared>, io: S, link: Link) -> Arc<ConnectionError>
+pub(crate) async fn run<S>(shared: Arc<Shared>, io: S, link: Link) -> Ended
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -97,7 +104,10 @@ where
         Ok(m) => m,
         Err(e) => {
             tracing::warn!(target: "zmtp_sockets", peer = %link.peer_address, error = %e, "cannot start the security handshake");
-            return Arc::new(ConnectionError::Protocol(e));
+            return Ended {
+                error: Arc::new(ConnectionError::Protocol(e)),
+                handshaked: false,
+            };
         }
     };
     let session = Session::new(cfg, mechanism, now());
@@ -191,12 +201,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
     }
 
     /// Runs the connection to its end, cleans up the pipe and reports why it ended.
-    async fn run(mut self) -> Arc<ConnectionError> {
+    async fn run(mut self) -> Ended {
         let _guard = self.shared.driver_started();
         let err = Arc::new(poll_fn(|cx| self.poll_run(cx)).await);
+        let handshaked = self.peer.is_some();
         self.cleanup();
         self.report_end(&err);
-        err
+        Ended {
+            error: err,
+            handshaked,
+        }
     }
 
     fn poll_run(&mut self, cx: &mut Context<'_>) -> Poll<ConnectionError> {
@@ -368,6 +382,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin, P: Protocol> Driver<S, P> {
             }
             ConnectionError::Pattern(e) => {
                 tracing::warn!(target: "zmtp_sockets", %peer, error = %e, "dropping connection")
+            }
+            // A peer that hangs up before the handshake completes may speak no ZMTP
+            // we know (or refuse us without telling): worth a warning, which the
+            // connecting side's growing backoff keeps rare.
+            other if self.peer.is_none() => {
+                tracing::warn!(target: "zmtp_sockets", %peer, reason = %other, "connection ended during the handshake")
             }
             other => {
                 tracing::debug!(target: "zmtp_sockets", %peer, reason = %other, "connection ended")

@@ -10,23 +10,7 @@ use super::value::OptionValue;
 
 /// The libzmq `ZMQ_TYPE` number.
 fn type_number(t: SocketType) -> i64 {
-    use SocketType as T;
-    match t {
-        T::Pair => 0,
-        T::Pub => 1,
-        T::Sub => 2,
-        T::Req => 3,
-        T::Rep => 4,
-        T::Dealer => 5,
-        T::Router => 6,
-        T::Pull => 7,
-        T::Push => 8,
-        T::XPub => 9,
-        T::XSub => 10,
-        T::Stream => 11,
-        #[allow(unreachable_patterns)]
-        _ => -1,
-    }
+    i64::from(t.number())
 }
 
 impl crate::Socket {

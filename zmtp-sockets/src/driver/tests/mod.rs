@@ -56,7 +56,8 @@ fn start(shared: &Arc<Shared>, io: DuplexStream, role: Role) -> JoinHandle<Arc<C
         endpoint: "tcp://127.0.0.1:5555".parse().expect("endpoint"),
         peer_address: "test".into(),
     };
-    tokio::spawn(super::run(shared.clone(), io, link))
+    let run = super::run(shared.clone(), io, link);
+    tokio::spawn(async move { run.await.error })
 }
 
 fn greeting(minor: u8) -> Vec<u8> {

@@ -84,6 +84,7 @@ async fn run_scripted(shared: &Arc<Shared>, id: PeerId, io: ScriptedIo) -> Arc<C
     tokio::time::timeout(Duration::from_secs(60), run)
         .await
         .expect("the driver ended")
+        .error
 }
 
 #[tokio::test(start_paused = true)]
