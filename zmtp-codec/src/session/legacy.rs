@@ -9,7 +9,7 @@
 
 use bytes::{BufMut, Bytes};
 
-use super::{Phase, Session};
+use super::{Legacy, Phase, Session};
 use crate::event::{Event, PeerInfo};
 use crate::frame::v1::{V1Decoder, encode_v1_header, push_v1_frame};
 use crate::frame::{RawFrame, WriteBuf, encode_frame};
@@ -20,15 +20,6 @@ use crate::{ProtocolError, SocketType};
 
 /// The longest identity a ZMTP 1.0 / 2.0 peer may announce (RFC 15).
 const MAX_IDENTITY: usize = 255;
-
-/// State of a connection to a ZMTP 1.0 / 2.0 peer.
-#[derive(Debug)]
-pub(super) struct Legacy {
-    /// ZMTP 1.0 framing (`None`: ZMTP 2.0, the session's own decoder).
-    v1: Option<V1Decoder>,
-    /// The phantom subscription is still to be reported.
-    subscribe_all: bool,
-}
 
 impl Session {
     /// Refuses the peer if this socket speaks only ZMTP 3, else queues our identity

@@ -49,6 +49,16 @@ enum Phase {
     Failed,
 }
 
+/// State of a connection to a ZMTP 1.0 / 2.0 peer (driven by the private `legacy`
+/// module).
+#[derive(Debug)]
+struct Legacy {
+    /// ZMTP 1.0 framing (`None`: ZMTP 2.0, the session's own decoder).
+    v1: Option<crate::frame::v1::V1Decoder>,
+    /// The phantom subscription is still to be reported.
+    subscribe_all: bool,
+}
+
 /// One ZMTP connection's protocol state (no I/O, no clocks): implements
 /// [`Protocol`].
 ///
@@ -76,7 +86,7 @@ pub struct Session {
     /// The peer's protocol, once its greeting is in.
     version: Option<PeerVersion>,
     /// A ZMTP 1.0 / 2.0 peer's framing state.
-    legacy: Option<legacy::Legacy>,
+    legacy: Option<Legacy>,
     /// Our encoded greeting and how much of it is queued (10, 11 or 64).
     greeting: BytesMut,
     greeting_sent: usize,
