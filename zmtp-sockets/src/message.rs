@@ -130,6 +130,11 @@ impl Message {
         self.props.as_deref()
     }
 
+    /// The shared properties, to carry them over to a message rebuilt from this one.
+    pub(crate) fn shared_properties(&self) -> Option<Arc<Metadata>> {
+        self.props.clone()
+    }
+
     /// Attaches the properties of the connection a message came from.
     pub fn set_properties(&mut self, props: Arc<Metadata>) {
         self.props = Some(props);

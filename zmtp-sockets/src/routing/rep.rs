@@ -35,7 +35,9 @@ impl Pattern for Rep {
     }
 
     /// Splits off the envelope; a request without a delimiter is dropped.
+    /// The request keeps its connection's properties (as libzmq's REP does).
     fn on_recv(&mut self, from: PeerId, msg: Message) -> RecvAction {
+        let props = msg.shared_properties();
         let frames = msg.into_frames();
         let Some(delim) = frames.iter().position(|f| f.is_empty()) else {
             return RecvAction::Drop;
@@ -46,7 +48,11 @@ impl Pattern for Rep {
             return RecvAction::Drop;
         }
         self.pending = Some((from, envelope));
-        RecvAction::Deliver(Message::from_frame_vec(body))
+        let mut request = Message::from_frame_vec(body);
+        if let Some(props) = props {
+            request.set_properties(props);
+        }
+        RecvAction::Deliver(request)
     }
 
     /// Sends the reply to the peer that asked; silently dropped when it is gone or full.

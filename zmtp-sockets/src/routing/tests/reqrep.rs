@@ -218,3 +218,19 @@ fn rep_reply_to_vanished_peer_is_dropped() {
     r.send(m(&["a"]), &mut f).unwrap();
     assert_eq!(r.check_recv(), Ok(()));
 }
+
+/// The request REP delivers keeps its connection's properties (libzmq's REP does; found
+/// by the OMQ.rs PLAIN interop tests: a REP server could not see `User-Id`).
+#[test]
+fn rep_request_keeps_connection_properties() {
+    let mut f = Fake::default();
+    let a = f.add(7, 10);
+    let mut r = routing(SocketType::Rep, &[]);
+    let mut props = zmtp_codec::Metadata::new();
+    props.push("User-Id", "alice").unwrap();
+    let mut req = m(&["", "req"]);
+    req.set_properties(std::sync::Arc::new(props));
+    let got = delivered(r.on_recv(a, req));
+    assert_eq!(got, m(&["req"]));
+    assert_eq!(got.property("User-Id").map(|v| &v[..]), Some(&b"alice"[..]));
+}
