@@ -339,3 +339,54 @@ fn a_failure_sends_everything_left_at_once() {
         "{v:02x?}"
     );
 }
+
+/// The connecting side holds the rest of its greeting until the peer's whole greeting
+/// is in: a libzmq peer that reads our major version and rest together judges our
+/// mechanism before it flushes its own rest, and at a mismatch closes first (so the
+/// connecting side never learnt why). The rest then goes out ahead of anything else,
+/// also when the mechanisms differ.
+#[test]
+fn the_connecting_side_holds_its_rest_until_the_peer_greeting_is_in() {
+    for (peer_mechanism, mismatch) in [(MechanismName::NULL, false), (MechanismName::CURVE, true)] {
+        let ours = our_greeting(&NullMechanism::new());
+        let mut cfg = SessionConfig::new(SocketType::Dealer);
+        cfg.connecting = true;
+        let mut s = Session::new(cfg, Box::new(NullMechanism::new()), Instant::now());
+        let mut sent = transmit(&mut s);
+        let peer = libzmq_greeting(3, peer_mechanism);
+        let mut err = None;
+        for (i, &b) in peer.iter().enumerate() {
+            err = feed_byte(&mut s, b);
+            let out = transmit(&mut s);
+            let have = i + 1;
+            if have < GREETING_LEN {
+                let want: &[u8] = if have == SIGNATURE_LEN {
+                    &ours[SIGNATURE_LEN..=SIGNATURE_LEN]
+                } else {
+                    &[]
+                };
+                assert_eq!(out, want, "after byte {have}");
+                sent.extend(&out);
+            } else {
+                assert_eq!(
+                    out[..GREETING_LEN - SIGNATURE_LEN - 1],
+                    ours[SIGNATURE_LEN + 1..]
+                );
+                sent.extend(&out[..GREETING_LEN - SIGNATURE_LEN - 1]);
+                if !mismatch {
+                    assert!(
+                        out[GREETING_LEN - SIGNATURE_LEN - 1..]
+                            .windows(5)
+                            .any(|w| w == b"READY")
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            matches!(err, Some(ProtocolError::MechanismMismatch { .. })),
+            mismatch,
+            "{err:?}"
+        );
+        assert_eq!(sent, ours, "our whole greeting, once");
+    }
+}

@@ -41,6 +41,14 @@ pub struct SessionConfig {
     /// (`None` or zero = no limit; only used when PINGs are sent). libzmq's
     /// default, -1, means the interval: the caller resolves it.
     pub heartbeat_timeout: Option<Duration>,
+    /// The connecting side: the rest of our ZMTP 3 greeting waits for the peer's
+    /// whole greeting. A libzmq peer sends its rest as soon as it has our major
+    /// version, but if it reads our rest in the same go it judges our mechanism at
+    /// once and, at a mismatch, closes without flushing its own rest: the connecting
+    /// side would never learn why and redial. Holding ours back makes the mismatch
+    /// ours to see, every time. The accepting side must not wait (or two waiting
+    /// sides would deadlock); libzmq's accepting side never does.
+    pub connecting: bool,
 }
 
 impl SessionConfig {
@@ -57,6 +65,7 @@ impl SessionConfig {
             heartbeat_ivl: None,
             heartbeat_ttl: Duration::ZERO,
             heartbeat_timeout: None,
+            connecting: false,
         }
     }
 

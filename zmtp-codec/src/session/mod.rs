@@ -90,6 +90,9 @@ pub struct Session {
     /// Our encoded greeting and how much of it is queued (10, 11 or 64).
     greeting: BytesMut,
     greeting_sent: usize,
+    /// The connecting side (holds the rest of its greeting back, see
+    /// [`SessionConfig::connecting`]).
+    connecting: bool,
     /// Output up to here (the end of our greeting) goes out alone in the next
     /// transmit, ahead of the handshake's first command or identity frame.
     split_at: Option<usize>,
@@ -159,6 +162,7 @@ impl Session {
             legacy: None,
             greeting,
             greeting_sent: SIGNATURE_LEN,
+            connecting: cfg.connecting,
             split_at: None,
             subscriptions_as_data: false,
             peer: None,

@@ -2,9 +2,11 @@
 //! off its first bytes (RFC 23's version negotiation, [`crate::version`]).
 //!
 //! Our signature goes out at creation, our major version once the peer's signature
-//! is in, and the rest once its revision is: the 53 bytes of a ZMTP 3 greeting, or
-//! the socket-type byte that ends a ZMTP 2.0 greeting. A peer that stops reading
-//! after an old version is never sent what it cannot parse.
+//! is in, and the rest once its revision is: the 53 bytes of a ZMTP 3 greeting (on
+//! the connecting side only once the peer's whole greeting is in, see
+//! [`SessionConfig::connecting`](super::SessionConfig::connecting)), or the
+//! socket-type byte that ends a ZMTP 2.0 greeting. A peer that stops reading after an
+//! old version is never sent what it cannot parse.
 
 use bytes::{Buf, BufMut};
 
@@ -49,6 +51,11 @@ impl Session {
         let Some(version) = version::detect(&self.recv)? else {
             return Ok(None);
         };
+        if let PeerVersion::Zmtp3(_) = version {
+            // The connecting side's rest goes out now (also at a mismatch, so the
+            // peer learns it too).
+            self.queue_greeting(GREETING_LEN);
+        }
         if !self.out.is_empty() {
             self.split_at = Some(self.out.len());
         }
@@ -84,7 +91,9 @@ impl Session {
             Stage::Revision(rev) => {
                 self.queue_greeting(SIGNATURE_LEN + 1);
                 if !version::is_legacy_revision(rev) {
-                    self.queue_greeting(GREETING_LEN);
+                    if !self.connecting {
+                        self.queue_greeting(GREETING_LEN);
+                    }
                 } else if self.greeting_sent == SIGNATURE_LEN + 1 {
                     // ZMTP 2.0's greeting ends with our socket type; nothing more of
                     // the ZMTP 3 greeting is ever sent.

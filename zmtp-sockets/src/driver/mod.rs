@@ -94,6 +94,7 @@ where
             heartbeat_timeout: o
                 .heartbeat_timeout
                 .map_or(heartbeat_ivl, |d| Some(d).filter(|d| !d.is_zero())),
+            connecting: matches!(link.role, Role::Dialed(_)),
         }
     };
     let mechanism = {
